@@ -1,0 +1,3 @@
+from mlp_core.cli import main
+
+raise SystemExit(main())

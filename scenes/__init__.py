@@ -1,0 +1,1 @@
+"""manim scenes that animate mlp_core traces."""
