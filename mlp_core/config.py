@@ -16,6 +16,7 @@ from mlp_core.data import init_weights, xor_data, xor_labels
 CONVENTIONS = ("exact", "seed")
 PENALTIES = ("l2", "l1")
 VALUE_NAMES = ("X", "y", "W1", "W2", "b1", "b2")
+TRACE_SCHEMA = 1  # version of the trace JSON format (mlp_core/trace_json.py)
 
 
 class ConfigError(ValueError):
@@ -67,6 +68,9 @@ def load_config_file(path):
     except json.JSONDecodeError as e:
         raise ConfigError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})")
     if isinstance(data, dict) and "schema" in data and "config" in data:
+        if "steps" in data and data["schema"] != TRACE_SCHEMA:
+            raise ConfigError(f"{path}: trace schema {data['schema']!r} is not supported; "
+                              f"this version reads schema {TRACE_SCHEMA}")
         data = data["config"]
     return Config.from_dict(data, source=str(path))
 

@@ -7,10 +7,9 @@ import json
 
 import numpy as np
 
+from mlp_core.config import TRACE_SCHEMA as SCHEMA
 from mlp_core.config import Config, ConfigError
 from mlp_core.trace import Step, Trace
-
-SCHEMA = 1
 
 
 def trace_to_dict(trace):
