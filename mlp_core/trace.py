@@ -133,7 +133,7 @@ def compute_trace(config=None):
         dz2_dW2.T.dot(dL_dh2 * dh2_dz2), "W2",
         rf"\left({SYMBOLS['dz2_dW2']}\right)^T \left({SYMBOLS['dL_dh2']} \odot {SYMBOLS['dh2_dz2']}\right)",
         "dz2_dW2^T (dL_dh2 * dh2_dz2)")
-    dL_dW2 = record("dL_dW2", gradient, latex, text, ["dz2_dW2", "dL_dh2", "dh2_dz2", *extra])
+    record("dL_dW2", gradient, latex, text, ["dz2_dW2", "dL_dh2", "dh2_dz2", *extra])
 
     # Backward for W1: dL_dW1 = dL_dh1 * dh1_dz1 * dz1_dW1, reusing dL_dz2 = dL_dh2 * dh2_dz2
     dL_dz2 = record("dL_dz2", dL_dh2 * dh2_dz2, rf"{SYMBOLS['dL_dh2']} \odot {SYMBOLS['dh2_dz2']}",
@@ -147,7 +147,7 @@ def compute_trace(config=None):
         dz1_dW1.T.dot(dL_dh1 * dh1_dz1), "W1",
         rf"\left({SYMBOLS['dz1_dW1']}\right)^T \left({SYMBOLS['dL_dh1']} \odot {SYMBOLS['dh1_dz1']}\right)",
         "dz1_dW1^T (dL_dh1 * dh1_dz1)")
-    dL_dW1 = record("dL_dW1", gradient, latex, text, ["dz1_dW1", "dL_dh1", "dh1_dz1", *extra])
+    record("dL_dW1", gradient, latex, text, ["dz1_dW1", "dL_dh1", "dh1_dz1", *extra])
     if bias:
         record("dL_db2", dL_dz2.sum(axis=0), rf"\sum_{{rows}} {SYMBOLS['dL_dz2']}", "sum over rows of dL_dz2",
                ["dL_dz2"])

@@ -16,7 +16,8 @@ from mlp_core.config import Config, ConfigError
 from mlp_core.data import xor_data
 from mlp_core.run_io import load_run, save_run
 from mlp_core.trace import compute_trace
-from mlp_core.train import PRESETS, TrainOptions, grid_classes, learning_rates, predict, preset, train
+from mlp_core.accuracy import grid_classes, predict
+from mlp_core.train import PRESETS, TrainOptions, learning_rates, preset, train
 from mlp_core.activations import ACTIVATIONS
 
 
