@@ -1,20 +1,27 @@
-"""`python -m mlp_core` (also `mlp-core`): trace, check and errata, with the config options they share.
+"""`python -m mlp_core` (also `mlp-core`): trace, check, errata, export and train, with the config options they share.
 
 Bad input is one line on stderr and exit status 2; nothing is written to -o unless the command succeeded.
 """
 import argparse
+import glob
+import json
 import os
+import shutil
 import sys
 import tempfile
+import time
 
 from mlp_core.activations import ACTIVATIONS
 from mlp_core.article import errata
 from mlp_core.check import check, load_hand_file
 from mlp_core.config import CONVENTIONS, PENALTIES, ConfigError, load_config_file
 from mlp_core.config import Config
+from mlp_core.export import FORMATS, export_files, export_text
 from mlp_core.formatting import format_array
 from mlp_core.trace import compute_trace
-from mlp_core.trace_json import dumps
+from mlp_core.trace_json import dumps, load_trace
+from mlp_core.run_io import run_to_dict, save_run
+from mlp_core.train import CLIPS, DECAYS, ON_DIVERGENCE, PRESETS, REG_GRADIENTS, describe, preset, train
 
 
 class Parser(argparse.ArgumentParser):
@@ -117,6 +124,108 @@ def run_errata(args):
     return 0
 
 
+CONFIG_OPTIONS = ("config", "hidden", "sample", "batch", "seed", "lr", "reg", "penalty", "activation", "bias",
+                  "convention")
+
+
+def run_export(args):
+    """LaTeX, Beamer, Markdown or JSON of a trace; `latex` to a folder unless -o names a .tex file; `all` to a
+    folder with every format and the PNG stills of each --stills folder. Inputs are checked before writing."""
+    if args.trace and any(getattr(args, name) is not None for name in CONFIG_OPTIONS):
+        raise ConfigError("export: give either --trace FILE or the network options (--config, --hidden, ...), not both")
+    if args.stills and args.format != "all":
+        raise ConfigError("export: --stills goes with --format all")
+    folder = args.format == "all" or (args.format == "latex" and args.output and not args.output.endswith(".tex"))
+    if folder and not args.output:
+        raise ConfigError(f"export: --format {args.format} writes a folder: name it with -o DIR")
+    stills = {}  # path in the output folder: PNG to copy there
+    for source in args.stills or []:
+        if not os.path.isdir(source):
+            raise ConfigError(f"{source}: no such folder of stills (expected a folder of PNG files)")
+        for png in sorted(glob.glob(os.path.join(source, "*.png"))):
+            name = os.path.join("stills", os.path.basename(png))
+            if name in stills:
+                raise ConfigError(f"--stills: two folders hold {os.path.basename(png)}; their PNG names must differ")
+            stills[name] = png
+    trace = load_trace(args.trace) if args.trace else compute_trace(config_from_args(args))
+    if not folder:
+        write_output(export_text(trace, args.format, args.precision), args.output)
+        return 0
+    files = export_files(trace, args.format, args.precision)
+    try:
+        for subfolder in {os.path.dirname(name) for name in [*files, *stills]}:
+            os.makedirs(os.path.join(args.output, subfolder), exist_ok=True)
+        for name, text in files.items():
+            write_output(text, os.path.join(args.output, name))
+        for name, png in stills.items():
+            shutil.copyfile(png, os.path.join(args.output, name))
+    except OSError as e:
+        raise ConfigError(f"{args.output}: cannot write ({e.strerror})")
+    print(f"wrote {len(files) + len(stills)} files to {args.output}", file=sys.stderr)
+    return 0
+
+
+TRAIN_OPTIONS = ("iterations", "every", "on_divergence", "reg_gradient", "decay", "decay_rate", "decay_every",
+                 "clip", "clip_at", "grid", "bounds")
+
+
+class ProgressBar:
+    """A rich progress bar on stderr, shown once a run has taken more than a second or so."""
+
+    def __init__(self, delay=1.5):
+        self.start, self.delay, self.bar = time.monotonic(), delay, None
+
+    def __call__(self, done, total):
+        if self.bar is None:
+            if time.monotonic() - self.start < self.delay:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+            self.bar = Progress("training", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("training", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def run_train(args):
+    """Train a run: settings from --preset (default fig20) or --config FILE, then the options given."""
+    if args.config and args.preset:
+        raise ConfigError("train: give either --preset or --config, not both")
+    config, options = preset(args.preset or "fig20")
+    if not args.config:  # the preset's settings, where the command line gives none
+        for name in CONFIG_OPTIONS[1:]:
+            if getattr(args, name) is None:
+                setattr(args, name, getattr(config, name))
+    config = config_from_args(args)
+    for name in TRAIN_OPTIONS:
+        if getattr(args, name) is not None:
+            setattr(options, name, tuple(args.bounds) if name == "bounds" else getattr(args, name))
+    if args.output:
+        extension = os.path.splitext(args.output)[1].lower()
+        if extension not in (".json", ".npz"):
+            raise ConfigError(f"train: -o {args.output}: a run file's name must end in .json or .npz")
+        if args.json and extension != ".json":
+            raise ConfigError(f"train: --json writes JSON: name the file .json, or drop --json for {extension}")
+        if not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
+            raise ConfigError(f"train: -o {args.output}: no such folder")
+    progress = ProgressBar() if sys.stderr.isatty() else None
+    try:
+        run = train(config, options, progress)
+    finally:
+        if progress:
+            progress.close()
+    if args.output:
+        save_run(run, args.output)
+    if args.json and not args.output:
+        sys.stdout.write(json.dumps(run_to_dict(run), allow_nan=False) + "\n")
+    else:
+        sys.stdout.write(describe(run) + (f"run written to {args.output}\n" if args.output else ""))
+    return 0
+
+
 def build_parser():
     parser = Parser(prog="mlp_core", description="Exact numbers of one backpropagation iteration of a tiny MLP.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -135,6 +244,50 @@ def build_parser():
     table.add_argument("-o", "--output", metavar="FILE")
     table.add_argument("--precision", type=int, default=8, metavar="N")
     table.set_defaults(run=run_errata)
+
+    export = commands.add_parser(
+        "export", help="the worked iteration as LaTeX fragments, a Beamer deck, Markdown or JSON",
+        description="latex: -o DIR writes one fragment per figure (05-z1.tex, ...) and document.tex, which "
+                    "\\inputs them; -o FILE.tex or no -o gives all fragments in one file. Fragments need "
+                    "\\usepackage{amsmath,xcolor,adjustbox}. all: -o DIR gets latex/, deck.tex, backprop.md, "
+                    "trace.json and the PNG files of each --stills SRC in stills/.")
+    export.add_argument("--format", required=True, choices=FORMATS, help="latex, beamer, markdown, json or all")
+    export.add_argument("--trace", metavar="FILE.json", help="a trace written by `trace --json` (instead of the "
+                                                             "network options)")
+    export.add_argument("--precision", type=int, default=8, metavar="N", help="decimals shown (default 8)")
+    export.add_argument("-o", "--output", metavar="PATH", help="file, or folder for latex/all (default: stdout)")
+    export.add_argument("--stills", metavar="DIR", action="append",
+                        help="with --format all: copy DIR/*.png into the folder (repeatable)")
+    add_config_options(export)
+    export.set_defaults(run=run_export)
+
+    learn = commands.add_parser(
+        "train", help="train the network for many iterations: the article's runs (figures 20-22) and remedies",
+        description="Settings start from --preset (default fig20) or --config FILE (a run file works too); the "
+                    "network options override them. Prints a summary; -o FILE.json or FILE.npz writes the whole run.")
+    learn.add_argument("--preset", choices=tuple(PRESETS),
+                       help="; ".join(f"{name}: {value['text']}" for name, value in PRESETS.items()))
+    add_config_options(learn)
+    group = learn.add_argument_group("training (defaults: 100000 iterations, a snapshot every 1000)")
+    group.add_argument("--iterations", type=int, metavar="K", help="iterations to run")
+    group.add_argument("--every", type=int, metavar="K", help="a snapshot of the weights every K iterations")
+    group.add_argument("--on-divergence", choices=ON_DIVERGENCE,
+                       help="at the first loss that is not a finite number: stop (default) or continue")
+    group.add_argument("--reg-gradient", choices=REG_GRADIENTS,
+                       help="seed convention: code (lambda sum W^2 on every entry, default) or correct (lambda W)")
+    group.add_argument("--decay", choices=DECAYS, help="learning-rate decay at iteration k: inverse a/(1+r(k-1)), "
+                       "exponential a exp(-r(k-1)), step a r^floor((k-1)/K) (default none)")
+    group.add_argument("--decay-rate", type=float, metavar="R", help="r of --decay (default 0)")
+    group.add_argument("--decay-every", type=int, metavar="K", help="K of --decay step (default 1000)")
+    group.add_argument("--clip", choices=CLIPS, help="gradient clipping: norm (both gradients scaled to norm <= C) "
+                       "or value (each entry into [-C, C]) (default none)")
+    group.add_argument("--clip-at", type=float, metavar="C", help="C of --clip (default 1)")
+    group.add_argument("--grid", type=int, metavar="N", help="N x N grid of predicted classes (default 100)")
+    group.add_argument("--bounds", type=float, nargs=4, metavar=("XMIN", "XMAX", "YMIN", "YMAX"),
+                       help="the grid's extent (default: the data's, plus 5%% each side)")
+    learn.add_argument("--json", action="store_true", help="the whole run as JSON (to stdout without -o)")
+    learn.add_argument("-o", "--output", metavar="FILE", help="write the run to FILE.json or FILE.npz")
+    learn.set_defaults(run=run_train)
     return parser
 
 

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 apt_packages=(build-essential pkg-config libcairo2-dev libpango1.0-dev
-              texlive-latex-base texlive-latex-extra dvisvgm python3-venv python3-dev)
+              texlive-latex-base texlive-latex-extra dvisvgm poppler-utils python3-venv python3-dev)
 missing=()
 for package in "${apt_packages[@]}"; do
     # python3-venv/-dev only matter for Debian's own python3; a python with venv and headers needs neither.
@@ -26,7 +26,7 @@ stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -e "$stamp" ]; then
     echo "setup: installing the project into .venv" >&2
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".[test]"
+    .venv/bin/python -m pip install -q -e ".[test,slides]"
     rm -f .venv/.installed-*
     touch "$stamp"
 fi
