@@ -1,0 +1,671 @@
+"""Reusable mobjects of the explainer, each with make_*_animation methods the sections compose.
+
+- LatexMatrix / TraceMatrix: a bracketed matrix (of LaTeX symbols / of trace values) with row, column and entry
+  highlights; entries are one MathTex each, so repeated numbers reuse manim's SVG cache.
+- MatrixProduct: left · right (+ bias) = result, animated as a row meeting each column.
+- NetworkDiagram: the article's network, nodes and edges w1, w2, ... named as the article names them.
+- ActivationCurve: the activation plotted, a point carrying each z up to the curve and across to h.
+- ErrorBars: label against prediction per output unit, the gap the loss squares.
+- ChainRule: a chain rule with its factors framed in the article's colours, arrows to their definitions.
+"""
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Axes, Circle, Create, CurvedArrow, DashedLine,
+                   DashedVMobject, DoubleArrow,
+                   Dot, FadeIn, FadeOut, GrowArrow, GrowFromCenter, LaggedStart, Line, MathTex, MoveAlongPath, Rectangle,
+                   RoundedRectangle, SurroundingRectangle, Text, Transform, TransformFromCopy, VGroup,
+                   VMobject, Write)
+
+from manim.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP
+
+from mlp_core.activations import ACTIVATIONS
+from mlp_core.formatting import format_number
+from mlp_core.trace import SYMBOLS
+from scenes import style
+
+
+# Text -----------------------------------------------------------------------------------------------------------
+
+def light(mobject):
+    """Drop the parsed SVG path each glyph keeps: deep-copying it made every copy, Transform and FadeOut of
+    text about 100x slower (1.5 ms per glyph), and nothing reads it once the points are built."""
+    for part in mobject.get_family():
+        if hasattr(part, "path_obj"):
+            part.path_obj = None
+    return mobject
+
+
+def tex(*strings, font_size=style.BODY, color=style.INK):
+    """Dark-ink MathTex (manim's default ink is white, for dark backgrounds), light to copy.
+
+    manim keeps one parsed copy of each SVG and copies it for every later MathTex of the same string: those
+    are made light too, once each, when a new string has been added."""
+    mobject = light(MathTex(*strings, font_size=font_size, color=color))
+    if len(SVG_HASH_TO_MOB_MAP) != _lightened[0]:
+        for cached in SVG_HASH_TO_MOB_MAP.values():
+            light(cached)
+        _lightened[0] = len(SVG_HASH_TO_MOB_MAP)
+    return mobject
+
+
+_lightened = [0]  # how many of manim's cached SVGs have been made light
+
+
+def label(string, font_size=style.SMALL, color=style.INK):
+    """Plain words (brick names, captions on screen), light to copy."""
+    return light(Text(string, font_size=font_size, color=color))
+
+
+def fit(mobject, width=style.FRAME_WIDTH, height=style.FRAME_HEIGHT):
+    """Scale `mobject` down (never up) until it fits width x height."""
+    factor = min(1.0, width / max(mobject.width, 1e-6), height / max(mobject.height, 1e-6))
+    return mobject.scale(factor)
+
+
+def result_box(mobject):
+    """The article's light blue box around a result."""
+    box = SurroundingRectangle(mobject, color=style.RESULT_STROKE, buff=0.12, stroke_width=2.5,
+                               fill_color=style.RESULT_FILL, fill_opacity=1)
+    return box.set_z_index(-1)
+
+
+def shown_indices(n, limit=style.MAX_SHOWN):
+    """Indices drawn for n items: all up to `limit`, else the first three, None (an ellipsis) and the last."""
+    return list(range(n)) if n <= limit else [0, 1, 2, None, n - 1]
+
+
+def wrap_rows(pieces, max_width, buff=0.15, indent=0.6):
+    """Arrange mobjects left to right, starting a new (indented) row where one would pass max_width."""
+    rows, row = [], []
+    for piece in pieces:
+        if row and sum(p.width + buff for p in row) + piece.width > max_width:
+            rows.append(row)
+            row = []
+        row.append(piece)
+    rows.append(row)
+    groups = [VGroup(*row).arrange(RIGHT, buff=buff) for row in rows]
+    block = VGroup(*groups).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+    for group in groups[1:]:
+        group.shift(indent * RIGHT)
+    return block
+
+
+# Matrices -------------------------------------------------------------------------------------------------------
+
+class LatexMatrix(VGroup):
+    """A bracketed grid of LaTeX entries; None entries are ellipses. Entries are centred in their column.
+
+    `strings[i][j]` keeps what entry (i, j) shows, `cell(i, j)` is its mobject (display positions).
+    """
+
+    def __init__(self, entries, font_size=style.NUMBER, h_buff=0.42, v_buff=0.22, color=style.INK):
+        super().__init__()
+        self.strings = [list(row) for row in entries]
+        n_rows, n_cols = len(entries), len(entries[0])
+        elided_rows = {i for i, row in enumerate(entries) if all(s is None for s in row)}
+        elided_cols = {j for j in range(n_cols) if all(row[j] is None for row in entries)}
+        self.cells = VGroup(*[VGroup(*[self._entry(s, i in elided_rows, j in elided_cols, font_size, color)
+                                       for j, s in enumerate(row)]) for i, row in enumerate(entries)])
+        widths = [max(self.cells[i][j].width for i in range(n_rows)) for j in range(n_cols)]
+        heights = [max(max(c.height for c in row), 0.3 * font_size / 28) for row in self.cells]
+        y = 0.0
+        for i, row in enumerate(self.cells):
+            x = 0.0
+            for j, cell in enumerate(row):
+                cell.move_to([x + widths[j] / 2, y - heights[i] / 2, 0])
+                x += widths[j] + h_buff
+            y -= heights[i] + v_buff
+        self.add(self.cells)
+        self.brackets = self._brackets(color)
+        self.add(self.brackets)
+        self.highlights = {}
+
+    @staticmethod
+    def _entry(string, in_elided_row, in_elided_column, font_size, color):
+        """An entry's MathTex; None is an ellipsis along the elided row(s) and/or column(s)."""
+        if string is not None:
+            return tex(string, font_size=font_size, color=color)
+        dots = r"\ddots" if in_elided_row and in_elided_column else r"\vdots" if in_elided_row else r"\cdots"
+        return tex(dots, font_size=font_size, color=style.MUTED)
+
+    def _brackets(self, color):
+        top, bottom = self.cells.get_top()[1] + 0.1, self.cells.get_bottom()[1] - 0.1
+        left, right = self.cells.get_left()[0] - 0.12, self.cells.get_right()[0] + 0.12
+        serif = 0.1
+        brackets = VGroup()
+        for x, sign in ((left, 1), (right, -1)):
+            bracket = VMobject(color=color, stroke_width=2.2)
+            bracket.set_points_as_corners([[x + sign * serif, top, 0], [x, top, 0],
+                                           [x, bottom, 0], [x + sign * serif, bottom, 0]])
+            brackets.add(bracket)
+        return brackets
+
+    def cell(self, i, j):
+        return self.cells[i][j]
+
+    def row(self, i):
+        return self.cells[i]
+
+    def column(self, j):
+        return VGroup(*[row[j] for row in self.cells])
+
+    def _box(self, target):
+        box = SurroundingRectangle(target, buff=0.08, stroke_width=0, fill_color=style.HIGHLIGHT, fill_opacity=0.9)
+        return box.set_z_index(-1)
+
+    def make_highlight_animation(self, kind, i, j=None):
+        """Light up row i ("row"), column i ("column") or entry (i, j) ("entry"); a lit box of the same kind moves."""
+        target = {"row": lambda: self.row(i), "column": lambda: self.column(i),
+                  "entry": lambda: self.cell(i, j)}[kind]()
+        box = self._box(target)
+        if kind in self.highlights:
+            return Transform(self.highlights[kind], box)
+        self.highlights[kind] = box
+        return FadeIn(box)
+
+    def make_clear_highlights_animation(self):
+        boxes, self.highlights = list(self.highlights.values()), {}
+        return AnimationGroup(*[FadeOut(box) for box in boxes])
+
+
+class TraceMatrix(LatexMatrix):
+    """A matrix (or row) of trace values, formatted as the article prints them.
+
+    Rows/columns beyond style.MAX_SHOWN are summarised by an ellipsis. `rows`/`cols` map display positions to
+    the value's indices (None at an ellipsis); `strings` holds the shown text, for tests to read back.
+    """
+
+    def __init__(self, value, precision=8, **kwargs):
+        self.value = np.atleast_2d(np.asarray(value, dtype=float))
+        self.precision = precision
+        self.rows = shown_indices(self.value.shape[0])
+        self.cols = shown_indices(self.value.shape[1])
+        super().__init__([[None if r is None or c is None else format_number(self.value[r, c], precision)
+                           for c in self.cols] for r in self.rows], **kwargs)
+
+    def position(self, r, c):
+        """Display position of value entry (r, c), or None when it is hidden in an ellipsis."""
+        if r not in self.rows or c not in self.cols:
+            return None
+        return self.rows.index(r), self.cols.index(c)
+
+    def number(self, r, c):
+        """The text of value entry (r, c) at this matrix's precision."""
+        return format_number(self.value[r, c], self.precision)
+
+
+def symbol_matrix(symbols, **kwargs):
+    """A LatexMatrix of symbols (a 2-D list of LaTeX strings), elided like a TraceMatrix."""
+    rows, cols = shown_indices(len(symbols)), shown_indices(len(symbols[0]))
+    return LatexMatrix([[None if r is None or c is None else symbols[r][c] for c in cols] for r in rows], **kwargs)
+
+
+class MatrixProduct:
+    """The product left · right (+ bias) = result, shown as the row of `left` meeting each column of `right`.
+
+    The TraceMatrix mobjects are laid out by the section; this object animates them and adds the written-out
+    sum of an entry ("a × b + c × d = r", every number read from the matrices' trace values) below `anchor`.
+    """
+
+    def __init__(self, left, right, result, bias=None, max_width=style.FRAME_WIDTH, font_size=style.NUMBER):
+        self.left, self.right, self.result, self.bias = left, right, result, bias
+        self.max_width, self.font_size = max_width, font_size
+        self.expression = None
+
+    def terms(self, r, c):
+        """LaTeX pieces of result (r, c): one (a, ×, b) triple per term (first two, ⋯, last beyond three)."""
+        n = self.left.value.shape[1]
+        ks = list(range(n)) if n <= 3 else [0, 1, None, n - 1]
+        pieces = []
+        for k in ks:
+            if k is None:
+                pieces.append((r"\cdots",))
+                continue
+            b = self.right.number(k, c)
+            pieces.append((self.left.number(r, k), r"\times", f"({b})" if b.startswith("-") else b))
+        if self.bias is not None:
+            pieces.append((self.bias.number(0, c),))
+        return pieces
+
+    def expression_strings(self, r, c):
+        """The written-out sum as one LaTeX string, e.g. '1.76 \\times (-0.67) + 0.40 \\times (-0.53) = -1.40'."""
+        terms = [" ".join(term) for term in self.terms(r, c)]
+        return " + ".join(terms) + " = " + self.result.number(r, c)
+
+    def expression_mobject(self, r, c):
+        """The written-out sum of result (r, c), wrapped to max_width: pieces term, +, term, ..., '= result'."""
+        pieces = []
+        for n, term in enumerate(self.terms(r, c)):
+            if n:
+                pieces.append(tex("+", font_size=self.font_size))
+            pieces.append(tex(*term, font_size=self.font_size))
+        pieces.append(tex("=", self.result.number(r, c), font_size=self.font_size))
+        return wrap_rows(pieces, self.max_width)
+
+    def make_entry_animations(self, r, c, anchor, detailed=True):
+        """Animations to play one after the other: highlight row r and column c, then write result (r, c);
+        `detailed` first writes out the sum below `anchor`, each number flying in from its matrix."""
+        left_pos, right_pos, result_pos = self.left.position(r, 0), self.right.position(0, c), self.result.position(r, c)
+        highlight = [self.left.make_highlight_animation("row", left_pos[0]),
+                     self.right.make_highlight_animation("column", right_pos[1]),
+                     self.result.make_highlight_animation("entry", *result_pos)]
+        target = self.result.cell(*result_pos)
+        if not detailed:
+            return [AnimationGroup(*highlight, FadeIn(target, shift=0.2 * DOWN), run_time=0.7)]
+        if self.expression is not None:
+            highlight.append(FadeOut(self.expression))
+        expression = self.expression_mobject(r, c).next_to(anchor, DOWN, buff=0.6).set_x(0)
+        self.expression = expression
+        flights = []
+        pieces = [piece for row in expression for piece in row]
+        for n, term_k in enumerate(self._term_columns(r)):
+            piece, plus = pieces[2 * n], pieces[2 * n - 1:2 * n] if n else []
+            if term_k is None:
+                flights.append(FadeIn(*plus, piece))
+            elif term_k[0] == "bias":
+                flights.append(AnimationGroup(*map(FadeIn, plus), TransformFromCopy(
+                    self.bias.cell(*self.bias.position(0, c)), piece[0])))
+            else:
+                k = term_k[1]
+                sources = [self.left.cell(*self.left.position(r, k)), self.right.cell(*self.right.position(k, c))]
+                flights.append(AnimationGroup(*map(FadeIn, plus), TransformFromCopy(sources[0], piece[0]),
+                                              FadeIn(piece[1]), TransformFromCopy(sources[1], piece[2])))
+        equals = pieces[-1]
+        return [AnimationGroup(*highlight, run_time=0.8), LaggedStart(*flights, lag_ratio=0.7, run_time=2.4),
+                FadeIn(equals, run_time=0.6), TransformFromCopy(equals[1], target, run_time=0.9)]
+
+    def _term_columns(self, r):
+        """What each piece of the expression reads: ("product", k), ("bias", None) or None (the ellipsis)."""
+        n = self.left.value.shape[1]
+        ks = list(range(n)) if n <= 3 else [0, 1, None, n - 1]
+        columns = [None if k is None else ("product", k) for k in ks]
+        if self.bias is not None:
+            columns.append(("bias", None))
+        return columns
+
+    def make_clear_animation(self):
+        """Remove the highlights and the written-out sum."""
+        parts = [self.left.make_clear_highlights_animation(), self.right.make_clear_highlights_animation(),
+                 self.result.make_clear_highlights_animation()]
+        if self.expression is not None:
+            parts.append(FadeOut(self.expression))
+            self.expression = None
+        return AnimationGroup(*parts)
+
+
+# The network ----------------------------------------------------------------------------------------------------
+
+def edge_number(weights, i, j, n_in, hidden, n_out):
+    """The article's edge name index: W1[i, j] is w(j * n_in + i + 1); W2[j, o] follows on after all of W1."""
+    if weights == "W1":
+        return j * n_in + i + 1
+    return n_in * hidden + i * n_out + j + 1
+
+
+class NetworkDiagram(VGroup):
+    """The article's network: input, hidden and output columns, Y, and edges labelled w1, w2, ...
+
+    Columns: "X", "h1", "h2", "Y" (`column(name)` is the framed column, `nodes[name]` its circles). Edges:
+    `edges["W1"]`/`edges["W2"]` and `edge_labels[...]`, in value order (edge_index maps (i, j) to its position).
+    With header=True, stations like the article's figures 4, 11, 15 sit above: X, W1, z1|h1, W2, z2|h2, Loss
+    (`station(name)`), between which `path_arrow` draws the backward paths.
+    """
+
+    # Where along its edge a label may sit, nearest the middle first.
+    LABEL_SPOTS = sorted((0.1 + 0.04 * k for k in range(21)), key=lambda t: abs(t - 0.5))
+
+    def __init__(self, n_in, hidden, n_out, width=9.0, height=None, labels=True, header=False,
+                 output_labels=("y_1", "y_2")):
+        super().__init__()
+        self.sizes = {"X": n_in, "h1": hidden, "h2": n_out, "Y": n_out}
+        xs = {"X": -width / 2, "h1": -width / 2 + 0.36 * width, "h2": -width / 2 + 0.72 * width, "Y": width / 2}
+        self.shown = {name: shown_indices(n) for name, n in self.sizes.items()}
+        gaps = max(len(shown) - 1 for shown in self.shown.values())
+        spacing = 1.1 if height is None else min(1.1, height / gaps)  # default: 1.1 units between nodes
+        self.nodes, self.columns, self.ellipses = {}, {}, VGroup()
+        for name, shown in self.shown.items():
+            ys = [(len(shown) - 1) / 2 * spacing - k * spacing for k in range(len(shown))]
+            nodes = VGroup()
+            for index, y in zip(shown, ys):
+                if index is None:
+                    self.ellipses.add(tex(r"\vdots", font_size=style.SMALL, color=style.MUTED).move_to([xs[name], y, 0]))
+                else:
+                    nodes.add(Circle(radius=0.15, color=style.INK, stroke_width=2.5, fill_color=style.PAPER,
+                                     fill_opacity=1).move_to([xs[name], y, 0]))
+            self.nodes[name] = nodes
+            self.columns[name] = self._frame(name, nodes, spacing)
+        self.edges, self.edge_labels, self.edge_index = {}, {}, {}
+        for weights, (a, b) in (("W1", ("X", "h1")), ("W2", ("h1", "h2"))):
+            edges, index = VGroup(), {}
+            for i in [k for k in self.shown[a] if k is not None]:
+                for j in [k for k in self.shown[b] if k is not None]:
+                    start = self.nodes[a][self._node_position(a, i)].get_center()
+                    end = self.nodes[b][self._node_position(b, j)].get_center()
+                    index[i, j] = len(edges)
+                    edges.add(Line(start, end, color=style.INK, stroke_width=2).set_z_index(-2))
+            self.edges[weights], self.edge_index[weights] = edges, index
+        self.arrows = VGroup(*[Arrow(self.nodes["h2"][k].get_right(), self.nodes["Y"][k].get_left(), buff=0.02,
+                                     color=style.INK, stroke_width=2, max_tip_length_to_length_ratio=0.08)
+                               for k in range(len(self.nodes["Y"]))])
+        self.add(*self.columns.values(), *self.edges.values(), self.arrows, *self.nodes.values(), self.ellipses)
+        if labels:
+            self._label_edges()
+        self.output_labels = VGroup(*[tex(output_labels[k] if k < len(output_labels) else f"y_{{{k + 1}}}",
+                                          font_size=style.NUMBER - 4).next_to(self.columns["Y"], RIGHT, buff=0.1)
+                                      .set_y(node.get_y()) for k, node in enumerate(self.nodes["Y"])])
+        self.add(self.output_labels)
+        self.stations = {}
+        if header:
+            self._add_header()
+
+    def _node_position(self, column, index):
+        return [k for k in self.shown[column] if k is not None].index(index)
+
+    def _frame(self, name, nodes, spacing):
+        """The column's frame; the output column is the article's orange block over a blue block."""
+        frame = RoundedRectangle(corner_radius=0.04, width=0.38, height=nodes.height + 0.2, color=style.INK,
+                                 stroke_width=2).move_to(nodes)
+        if name not in ("h2", "Y"):
+            return frame.set_z_index(-1)
+        blocks = VGroup(*[Rectangle(width=0.38, height=min(spacing, 0.9), stroke_width=1.5, color=style.INK,
+                                    fill_color=color, fill_opacity=0.85 if name == "Y" else 0.45)
+                          .move_to(node) for node, color in zip(nodes, style.OUTPUT_COLORS * len(nodes))])
+        return blocks.set_z_index(-1)
+
+    def _label_edges(self):
+        """Name every drawn edge w_k, at the first spot along it where the label overlaps no other label or node."""
+        n_in, hidden, n_out = self.sizes["X"], self.sizes["h1"], self.sizes["h2"]
+        taken = [node for nodes in self.nodes.values() for node in nodes]
+        for weights in ("W1", "W2"):
+            group = VGroup()
+            for (i, j), e in self.edge_index[weights].items():
+                edge = self.edges[weights][e]
+                text = tex(f"w_{{{edge_number(weights, i, j, n_in, hidden, n_out)}}}", font_size=style.SMALL + 2)
+                text.add_background_rectangle(color=style.PAPER, opacity=1, buff=0.03)
+                best, best_overlap = None, None
+                for t in self.LABEL_SPOTS:
+                    text.move_to(edge.point_from_proportion(t))
+                    overlap = sum(_overlap(text, other) for other in taken)
+                    if best is None or overlap < best_overlap:
+                        best, best_overlap = t, overlap
+                    if overlap == 0:
+                        break
+                text.move_to(edge.point_from_proportion(best))
+                taken.append(text)
+                group.add(text)
+            self.edge_labels[weights] = group
+            self.add(group)
+
+    def _add_header(self):
+        """Stations above the columns: X, W1, (z1|h1), W2, (z2|h2), Loss, as in the article's figures 4, 11, 15."""
+        top = max(column.get_top()[1] for column in self.columns.values()) + 0.75
+        def split(left, right):
+            circle = Circle(radius=0.42, color=style.INK, stroke_width=2)
+            line = Line(circle.get_top(), circle.get_bottom(), color=style.INK, stroke_width=2)
+            parts = VGroup(tex(left, font_size=style.NUMBER).move_to(circle.get_center() + 0.2 * LEFT),
+                           tex(right, font_size=style.NUMBER).move_to(circle.get_center() + 0.2 * RIGHT))
+            return VGroup(circle, line, parts)
+        def whole(symbol):
+            circle = Circle(radius=0.42, color=style.INK, stroke_width=2)
+            return VGroup(circle, tex(symbol, font_size=style.NUMBER))
+        x = {name: column.get_x() for name, column in self.columns.items()}
+        self.stations = {
+            "X": whole("X").move_to([x["X"], top, 0]),
+            "W1": tex("W_1", font_size=style.NUMBER).move_to([(x["X"] + x["h1"]) / 2, top, 0]),
+            "h1": split("z_1", "h_1").move_to([x["h1"], top, 0]),
+            "W2": tex("W_2", font_size=style.NUMBER).move_to([(x["h1"] + x["h2"]) / 2, top, 0]),
+            "h2": split("z_2", "h_2").move_to([x["h2"], top, 0]),
+            "loss": whole(r"\mathrm{Loss}").move_to([x["Y"], top, 0]),
+        }
+        self.stations["loss"][1].scale_to_fit_width(0.62)
+        self.header = VGroup(*self.stations.values())
+        self.add(self.header)
+
+    def column(self, name):
+        return self.columns[name]
+
+    def station(self, name):
+        return self.stations[name]
+
+    def edge(self, weights, i, j):
+        return self.edges[weights][self.edge_index[weights][i, j]]
+
+    def make_highlight_edges_animation(self, weights, color=style.EDGE_HIGHLIGHT, edges=None):
+        """Colour a weight matrix's edges and labels (all, or the (i, j) pairs in `edges`)."""
+        pairs = list(self.edge_index[weights]) if edges is None else [p for p in edges if p in self.edge_index[weights]]
+        targets = [self.edges[weights][self.edge_index[weights][p]] for p in pairs]
+        texts = [self.edge_labels[weights][self.edge_index[weights][p]][1] for p in pairs] if self.edge_labels else []
+        return AnimationGroup(*[t.animate.set_color(color).set_stroke(width=3.5) for t in targets],
+                              *[t.animate.set_color(color) for t in texts])
+
+    def make_reset_edges_animation(self):
+        edges = [e for group in self.edges.values() for e in group]
+        texts = [t[1] for group in self.edge_labels.values() for t in group]
+        return AnimationGroup(*[e.animate.set_color(style.INK).set_stroke(width=2) for e in edges],
+                              *[t.animate.set_color(style.INK) for t in texts])
+
+    def make_reset_animation(self):
+        """Everything back to dark ink: edges, labels, nodes and stations."""
+        nodes = [node for group in self.nodes.values() for node in group]
+        return AnimationGroup(self.make_reset_edges_animation(),
+                              *[node.animate.set_stroke(color=style.INK, width=2.5) for node in nodes],
+                              *[station.animate.set_color(style.INK) for station in self.stations.values()])
+
+    def make_highlight_layer_animation(self, name, color=style.EDGE_HIGHLIGHT):
+        """Colour a column's nodes (and its station, with a header)."""
+        parts = [node.animate.set_stroke(color=color, width=4) for node in self.nodes[name]]
+        station = {"X": "X", "h1": "h1", "h2": "h2"}.get(name)
+        if station in self.stations:
+            parts.append(self.stations[station].animate.set_color(color))
+        return AnimationGroup(*parts)
+
+    def path_arrow(self, start, end, symbol, color, curved=False):
+        """An arrow between two stations (or curved over one, start == end) with a LaTeX label above it."""
+        a, b = self.stations[start], self.stations[end]
+        if curved:
+            arrow = CurvedArrow(a.get_top() + 0.05 * UP + 0.3 * RIGHT, a.get_top() + 0.05 * UP + 0.3 * LEFT,
+                                angle=1.9, color=color, stroke_width=6)
+        else:
+            direction = RIGHT if b.get_x() > a.get_x() else LEFT
+            arrow = Arrow(a.get_edge_center(direction), b.get_edge_center(-direction), buff=0.1, color=color,
+                          stroke_width=6)
+        text = tex(symbol, font_size=style.SMALL + 2, color=style.INK).next_to(arrow, UP, buff=0.1)
+        return VGroup(arrow, text)
+
+    def make_path_animation(self, arrows):
+        """Draw path arrows one after the other, each with its label (a LaggedStart: every arrow starts hidden)."""
+        return LaggedStart(*[AnimationGroup(GrowArrow(a[0]) if isinstance(a[0], Arrow) else Create(a[0]),
+                                            FadeIn(a[1])) for a in arrows], lag_ratio=1)
+
+
+def _overlap(a, b):
+    """Area where the bounding boxes of two mobjects overlap."""
+    dx = min(a.get_right()[0], b.get_right()[0]) - max(a.get_left()[0], b.get_left()[0])
+    dy = min(a.get_top()[1], b.get_top()[1]) - max(a.get_bottom()[1], b.get_bottom()[1])
+    return max(dx, 0) * max(dy, 0)
+
+
+# The activation -------------------------------------------------------------------------------------------------
+
+class ActivationCurve(VGroup):
+    """Axes with the activation's curve over the z values to map; the curve is mlp_core's own function."""
+
+    def __init__(self, activation, z_values, width=5.2, height=3.0):
+        super().__init__()
+        function = ACTIVATIONS[activation].function
+        reach = max(4.0, float(np.ceil(np.max(np.abs(z_values)))) + 1.0)
+        low = float(np.floor(function(-reach)))
+        self.axes = Axes(x_range=[-reach, reach, reach / 2], y_range=[low, 1, 0.5], x_length=width, y_length=height,
+                         axis_config={"color": style.MUTED, "include_tip": False, "stroke_width": 2})
+        self.function = function
+        self.curve = self.axes.plot(function, x_range=[-reach, reach], color=style.FORWARD, stroke_width=3.5)
+        name = tex(rf"{ACTIVATIONS[activation].latex}(z)", font_size=style.SMALL + 4, color=style.FORWARD)
+        name.next_to(self.axes.c2p(reach, function(reach)), UP + LEFT, buff=0.1)
+        self.axis_labels = VGroup(tex("z", font_size=style.SMALL + 4).next_to(self.axes.x_axis, RIGHT, buff=0.1),
+                                  tex("h", font_size=style.SMALL + 4).next_to(self.axes.y_axis, UP, buff=0.1))
+        self.dot = Dot(color=style.BACKWARD, radius=0.09)
+        self.marks = VGroup()
+        self.add(self.axes, self.curve, name, self.axis_labels)
+
+    def make_mapping_animations(self, z, h, z_source, h_target, previous_z=None):
+        """Animations to play in turn: z (a copy of z_source) drops to the axis, the point rises to the curve (or
+        slides along it from previous_z), then h is read off the vertical axis and lands in h_target.
+
+        `h` is the trace's value at z, so the point lands on the curve. The drop lines stay, in self.marks.
+        """
+        on_axis, on_curve, on_h_axis = self.axes.c2p(z, 0), self.axes.c2p(z, h), self.axes.c2p(0, h)
+        z_copy = z_source.copy()
+        up = DashedLine(on_axis, on_curve, color=style.MUTED, stroke_width=2)
+        across = DashedLine(on_curve, on_h_axis, color=style.MUTED, stroke_width=2)
+        self.marks.add(up, across)
+        drop = z_copy.animate.scale(0.8).next_to(on_axis, DOWN, buff=0.1)
+        if previous_z is None:
+            self.dot.move_to(on_axis)
+            steps = [AnimationGroup(drop, FadeIn(self.dot), run_time=0.8),
+                     AnimationGroup(MoveAlongPath(self.dot, Line(on_axis, on_curve)), Create(up), run_time=0.8)]
+        else:
+            low, high = sorted((previous_z, z))
+            path = self.axes.plot(self.function, x_range=[low, high] if high > low else [low, low + 1e-3])
+            if z < previous_z:
+                path.reverse_points()
+            steps = [AnimationGroup(drop, MoveAlongPath(self.dot, path), Create(up), run_time=1.2)]
+        h_copy = h_target.copy().scale(0.8).next_to(on_h_axis, LEFT, buff=0.1)
+        return steps + [AnimationGroup(Create(across), FadeIn(h_copy, shift=0.3 * LEFT), run_time=0.7),
+                        AnimationGroup(FadeOut(z_copy), TransformFromCopy(h_copy, h_target), FadeOut(h_copy),
+                                       run_time=0.8)]
+
+
+class ErrorBars(VGroup):
+    """One scale per output unit: the label y as a tick, the prediction h2 as a dot, the gap between them
+    (the error the loss squares) as a red arrow. `low` is the scale's bottom (the activation's lowest value)."""
+
+    def __init__(self, y, h2, low, height=2.2, spacing=1.3):
+        super().__init__()
+        self.scales, self.labels, self.predictions, self.errors = VGroup(), VGroup(), VGroup(), VGroup()
+
+        def at(x, value):
+            return [x, (value - low) / (1 - low) * height, 0]
+        for c, color in zip(range(len(y)), style.OUTPUT_COLORS * len(y)):
+            x = spacing * c
+            self.scales.add(Line(at(x, low), at(x, 1), color=style.MUTED, stroke_width=3))
+            self.labels.add(Line(at(x - 0.2, y[c]), at(x + 0.2, y[c]), color=style.INK, stroke_width=5))
+            self.predictions.add(Dot(at(x, h2[c]), radius=0.11, color=color))
+            gap = abs(at(0, y[c])[1] - at(0, h2[c])[1])
+            self.errors.add(DoubleArrow(at(x + 0.35, h2[c]), at(x + 0.35, y[c]), buff=0, color=style.BACKWARD,
+                                        stroke_width=3, tip_length=0.15) if gap > 0.3 else VGroup())
+        self.names = VGroup(tex("y", font_size=style.SMALL + 4).next_to(self.labels[0], LEFT, buff=0.15),
+                            tex("h_2", font_size=style.SMALL + 4, color=style.OUTPUT_COLORS[0])
+                            .next_to(self.predictions[0], LEFT, buff=0.25))
+        self.add(self.scales, self.labels, self.predictions, self.errors, self.names)
+
+    def make_reveal_animations(self):
+        """Animations to play in turn: scales and labels, each prediction rising from the bottom, the gaps."""
+        bottom = self.scales.get_bottom()[1]
+        return [AnimationGroup(FadeIn(self.scales), FadeIn(self.labels), FadeIn(self.names)),
+                AnimationGroup(*[FadeIn(dot, shift=(dot.get_y() - bottom) * UP) for dot in self.predictions],
+                               run_time=1.2),
+                AnimationGroup(*[GrowFromCenter(e) for e in self.errors])]
+
+
+# The chain rule -------------------------------------------------------------------------------------------------
+
+class ChainRule(VGroup):
+    """A chain rule `lhs = f1 f2 ...` as one MathTex, its factors framed in colour, and their definitions.
+
+    Names are trace names (LaTeX from mlp_core.trace.SYMBOLS). A frame surrounds one factor or several
+    neighbouring ones, dashed where their product is reused from another chain rule. Definitions are
+    `[factor] = rhs` rows read from the trace's formulas, linked to their factor by elbow arrows (figures 10, 14).
+    Every part is built up front, so the layout is known before anything is shown; the make_*_animation
+    methods show the parts.
+    """
+
+    def __init__(self, lhs, factors, font_size=style.BODY):
+        super().__init__()
+        self.names, self.font_size = [lhs, *factors], font_size
+        self.expression = tex(SYMBOLS[lhs], "=", *(SYMBOLS[name] for name in factors), font_size=font_size)
+        for k, term in enumerate(self.expression[3:], start=1):  # a gap between factors, so frames do not touch
+            term.shift(0.16 * k * RIGHT)
+        self.boxes, self.definitions, self.arrows = {}, {}, []
+        self.add(self.expression)
+
+    def term(self, name):
+        """The part of the expression that shows `name`."""
+        index = self.names.index(name)
+        return self.expression[0] if index == 0 else self.expression[index + 1]
+
+    def add_box(self, names, color, dashed=False):
+        """Frame the neighbouring terms `names` (one name or a tuple of names); returns the frame."""
+        names = (names,) if isinstance(names, str) else tuple(names)
+        self.boxes[names] = self.frame(VGroup(*(self.term(name) for name in names)), color, dashed)
+        self.add(self.boxes[names])
+        return self.boxes[names]
+
+    def box(self, names):
+        return self.boxes[(names,) if isinstance(names, str) else tuple(names)]
+
+    def add_definitions(self, trace, names, colors, buff=1.3, spacing=0.8):
+        """Rows `[factor] = rhs` (the trace's formulas) side by side below, each reached by an elbow arrow."""
+        rows = VGroup()
+        for name, color in zip(names, colors):
+            symbol = tex(SYMBOLS[name], font_size=self.font_size)
+            rhs = tex("= " + trace.step(name).formula.split(" = ", 1)[1], font_size=self.font_size)
+            row = VGroup(symbol, rhs.next_to(symbol, RIGHT, buff=0.15))
+            row.add(self.frame(symbol, color))
+            self.definitions[name] = row
+            rows.add(row)
+        rows.arrange(RIGHT, buff=spacing).next_to(self.expression, DOWN, buff=buff)
+        top, bottom = self.expression.get_bottom()[1], rows.get_top()[1]
+        for k, (name, color) in enumerate(zip(names, colors)):  # each elbow at its own height
+            via = top - (k + 1) * (top - bottom) / (len(names) + 1)
+            self.arrows.append(self.add_arrow(self.box(name), self.definitions[name][2], color, via=via))
+        self.add(rows)
+        return rows
+
+    def add_arrow(self, start, end, color, dashed=False, via=None):
+        """An elbow arrow from mobject `start` to `end`: vertical out, horizontal at height `via`, vertical in."""
+        down = end.get_y() < start.get_y()
+        begin = start.get_bottom() if down else start.get_top()
+        if via is None:
+            via = (begin[1] + (end.get_top() if down else end.get_bottom())[1]) / 2
+        finish = end.get_top() if via > end.get_y() else end.get_bottom()
+        arrow = self.arrow_through([begin, [begin[0], via, 0], [finish[0], via, 0], finish], color, dashed)
+        self.add(arrow)
+        return arrow
+
+    @staticmethod
+    def arrow_through(points, color, dashed=False):
+        """An arrow along the corners `points` (repeats dropped), its tip at the last one."""
+        points = [np.array(p, dtype=float) for p in points]
+        points = [p for k, p in enumerate(points) if k == 0 or not np.allclose(p, points[k - 1])]
+        arrow = VGroup(Arrow(points[-2], points[-1], buff=0, color=color, stroke_width=4, tip_length=0.15,
+                             max_tip_length_to_length_ratio=1, max_stroke_width_to_length_ratio=100))
+        if len(points) > 2:
+            path = VMobject(color=color, stroke_width=4).set_points_as_corners(points[:-1])
+            arrow.insert(0, DashedVMobject(path, num_dashes=max(3, int(path.get_arc_length() / 0.18)))
+                         if dashed else path)
+        return arrow
+
+    @staticmethod
+    def frame(mobject, color, dashed=False):
+        """A rectangle around `mobject` in a factor's colour, dashed for a reused factor."""
+        box = SurroundingRectangle(mobject, color=color, buff=0.06, stroke_width=3)
+        return DashedVMobject(box, num_dashes=max(8, int(box.get_arc_length() / 0.15))) if dashed else box
+
+    def make_write_animation(self):
+        return Write(self.expression)
+
+    def make_boxes_animation(self, *names):
+        """Draw the frames of `names` (all frames by default), one after another."""
+        boxes = [self.box(name) for name in names] if names else list(self.boxes.values())
+        return LaggedStart(*(Create(box) for box in boxes), lag_ratio=0.5)
+
+    def make_definitions_animations(self):
+        """Animations to play in turn: for each factor, its arrow runs down, then its definition appears.
+
+        (Not one Succession: manim shows a Succession's later mobjects before their animations start.)"""
+        return [animation for arrow, row in zip(self.arrows, self.definitions.values())
+                for animation in (Create(arrow, lag_ratio=1), FadeIn(row, shift=0.2 * DOWN))]
+
+    def make_arrow_animation(self, arrow):
+        """Draw one arrow made by add_arrow, from its start to its tip."""
+        return Create(arrow, lag_ratio=1)
+

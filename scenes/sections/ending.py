@@ -1,0 +1,98 @@
+"""Figures 18-19: the copy that ends the iteration, and the project's own code for it in five coloured blocks.
+
+The code is read from mlp_core with inspect.getsource, so the video shows the code that actually runs:
+init_weights (input calibration) and the body of the training loop in mlp_core.train.train, cut at its
+`# Forward`, `# Loss`, `# Backward` and `# Weight updates` comments.
+"""
+import ast
+import inspect
+import textwrap
+
+from manim import DOWN, LEFT, RIGHT, UP, Code, FadeIn, ReplacementTransform, Text, VGroup, Write
+
+from mlp_core import data, train
+from mlp_core.trace import SYMBOLS
+from scenes import style
+from scenes.mobjects import TraceMatrix, fit, result_box, tex
+
+TEAL = "#23858f"  # the article's "Input calibration" frame
+BLOCKS = (("Input calibration", TEAL), ("Forward", style.FORWARD), ("Loss function", style.BACKWARD),
+          ("Backward step", style.FACTOR_DZ_DW), ("Weight updates", style.FACTOR_DH2_DZ2))
+MARKERS = ("# Forward", "# Loss", "# Backward", "# Weight updates")
+MONO = "DejaVu Sans Mono"
+
+
+def figure_18_copy(scene, trace):
+    precision = style.precision_for(trace)
+    copies = VGroup(tex("W_1 = W_1^{*}", font_size=style.TITLE + 8), tex("W_2 = W_2^{*}", font_size=style.TITLE + 8))
+    copies.arrange(DOWN, buff=0.35).to_edge(UP, buff=0.8)
+    box = result_box(copies)
+    rows = VGroup()
+    for name in ("W1", "W2"):
+        rows.add(VGroup(tex(SYMBOLS[name], "="),
+                        TraceMatrix(trace.values[name], precision=precision)).arrange(RIGHT, buff=0.2))
+    rows.arrange(RIGHT, buff=1.0)
+    fit(rows, height=style.FRAME_HEIGHT - box.height - 0.8).next_to(box, DOWN, buff=0.8)
+    VGroup(box, copies, rows).move_to(0.2 * DOWN)
+    scene.say("The iteration ends by copying the new weights over the old ones.")
+    scene.play(FadeIn(box), Write(copies))
+    scene.beat()
+    scene.say("These were the weights we started from...")
+    scene.play(FadeIn(rows))
+    scene.beat()
+    scene.say("...and these are the weights the next iteration starts from, each nudged a little "
+               "against its gradient.")
+    for row, name in zip(rows, ("W1_new", "W2_new")):
+        new = TraceMatrix(trace.values[name], precision=precision).match_height(row[1]).move_to(row[1], LEFT)
+        scene.play(ReplacementTransform(row[1], new), run_time=1.5)
+    scene.beat()
+
+
+def function_lines(module, name):
+    """The source lines of function `name` as the module's file holds it now, without its docstring."""
+    lines = inspect.getsource(module).splitlines()
+    function = next(node for node in ast.parse("\n".join(lines)).body
+                    if isinstance(node, ast.FunctionDef) and node.name == name)
+    doc = function.body[0]
+    if isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant) and isinstance(doc.value.value, str):
+        del lines[doc.lineno - 1:doc.end_lineno]
+        return lines[function.lineno - 1:function.end_lineno - (doc.end_lineno - doc.lineno + 1)]
+    return lines[function.lineno - 1:function.end_lineno]
+
+
+def code_blocks():
+    """The five blocks of source: init_weights, then the training loop's body cut at its marker comments."""
+    lines = function_lines(train, "train")
+    starts = [next(k for k, line in enumerate(lines) if line.strip() == marker) for marker in MARKERS]
+    end = next(k for k in range(starts[-1], len(lines)) if not lines[k].strip())  # the updates end at a blank line
+    loop = [textwrap.dedent("\n".join(lines[a:b])) for a, b in zip(starts, starts[1:] + [end])]
+    return ["\n".join(function_lines(data, "init_weights")), *loop]
+
+
+def code_block(source, color):
+    """One block: the code on paper in a frame of the block's colour."""
+    return Code(code_string=source, language="python", formatter_style="friendly", add_line_numbers=False,
+                background="rectangle", paragraph_config={"font": MONO, "font_size": 20},
+                background_config={"stroke_color": color, "stroke_width": 3, "fill_color": style.PAPER,
+                                   "fill_opacity": 1, "buff": 0.15})
+
+
+def figure_19_code(scene, trace):
+    blocks = VGroup(*(code_block(source, color) for source, (_, color) in zip(code_blocks(), BLOCKS)))
+    blocks.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+    width = max(block.width for block in blocks)
+    for block in blocks:  # one width for all frames, as in the article
+        block.background.stretch_to_fit_width(width).align_to(block.code_lines, LEFT).shift(0.15 * LEFT)
+    titles = VGroup(*(Text(title, font_size=style.TITLE, color=color, slant="ITALIC")
+                      .next_to(block, RIGHT, buff=0.4) for block, (title, color) in zip(blocks, BLOCKS)))
+    fit(VGroup(blocks, titles)).move_to(0.0 * UP)
+    words = ("The code that computed every number of this video, from mlp_core: first the weights are drawn "
+             "and scaled by one over the square root of their fan-in.",
+             "Forward: two matrix products, each through the activation.",
+             "The loss: half the mean squared error, plus the penalty on the weights.",
+             "Backward: the chain-rule factors, exactly as we multiplied them by hand.",
+             "And the updates: each weight steps against its gradient.")
+    for block, title, caption in zip(blocks, titles, words):
+        scene.say(caption)
+        scene.play(FadeIn(block, shift=0.2 * UP), Write(title), run_time=1.2)
+        scene.beat()

@@ -1,0 +1,206 @@
+"""The explainer scene: it builds for several networks, shows the trace's numbers, keeps to the frame,
+refuses a bad trace file with one line, and renders whole at low quality with one clip per figure."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from manim import MathTex, Text, tempconfig
+
+from mlp_core.article import PRINTED
+from mlp_core.config import Config
+from mlp_core.trace import compute_trace
+from mlp_core.trace_json import dumps
+from scenes.backprop import FIGURES, Backprop
+from scenes.mobjects import MatrixProduct, TraceMatrix
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIM = [sys.executable, "-m", "manim"]
+CONFIGS = {
+    "article": Config(),
+    "hidden1": Config(hidden=1),
+    "hidden6": Config(hidden=6),
+    "hidden8_batch3": Config(hidden=8, batch=3),
+    "bias_tanh_sample7": Config(bias=True, activation="tanh", sample=7),
+}
+HALF_WIDTH, HALF_HEIGHT = 14.22 / 2, 8.0 / 2
+
+
+class Recorder(Backprop):
+    """Backprop that keeps what is on screen at the end of every figure."""
+
+    def construct(self):
+        self.stills = {}
+        figures, self.figures = self.figures, []
+        for name, figure in figures:
+            self.figures = [(name, figure)]
+            super().construct()
+            self.stills[name] = list(self.mobjects)
+
+
+def build(config, output):
+    """Build every figure for `config` without drawing frames or writing video; the stills and the trace."""
+    trace = compute_trace(config)
+    settings = {"dry_run": True, "media_dir": str(ROOT / "renders"), "output_file": str(output),
+                "verbosity": "WARNING", "progress_bar": "none"}
+    with tempconfig(settings):
+        scene = Recorder(trace=trace, skip_animations=True)
+        scene.render()
+    return scene.stills, trace
+
+
+@pytest.fixture(scope="module", params=list(CONFIGS))
+def built(request, tmp_path_factory):
+    return request.param, *build(CONFIGS[request.param], tmp_path_factory.mktemp("dry") / "Backprop.mp4")
+
+
+def family(mobjects):
+    for mobject in mobjects:
+        yield from mobject.get_family()
+
+
+def matrices(still):
+    return [m for m in family(still) if isinstance(m, TraceMatrix)]
+
+
+def texts(still):
+    """The text mobjects on screen: MathTex and Text, not descending into them."""
+    found = []
+
+    def visit(mobject):
+        if isinstance(mobject, (MathTex, Text)):
+            if any(part.has_points() and part.get_fill_opacity() > 0 for part in mobject.get_family()):
+                found.append(mobject)
+            return
+        for child in mobject.submobjects:
+            visit(child)
+    for mobject in still:
+        visit(mobject)
+    return found
+
+
+def trace_name(matrix, trace):
+    """The trace value a matrix shows (its values are exactly one of the trace's arrays)."""
+    names = [name for name, value in trace.values.items()
+             if np.shape(np.atleast_2d(value)) == matrix.value.shape and np.array_equal(np.atleast_2d(value), matrix.value)]
+    assert names, "a matrix on screen shows numbers that are not in the trace"
+    return names[0]
+
+
+def test_every_figure_is_a_section_and_builds(built):
+    label, stills, trace = built
+    assert list(stills) == [name for name, _ in FIGURES]
+    assert all(stills[name] for name in stills), "a figure ends on an empty screen"
+
+
+def test_displayed_numbers_are_the_traces(built):
+    """Each matrix entry's MathTex shows its trace value at the matrix's precision (within half a last digit)."""
+    label, stills, trace = built
+    checked = 0
+    for name, still in stills.items():
+        for matrix in matrices(still):
+            value = np.atleast_2d(trace.values[trace_name(matrix, trace)])
+            for i, r in enumerate(matrix.rows):
+                for j, c in enumerate(matrix.cols):
+                    shown = matrix.cell(i, j).get_tex_string()
+                    if r is None or c is None:
+                        assert shown.endswith("dots")
+                        continue
+                    assert shown == matrix.strings[i][j]
+                    assert abs(float(shown) - value[r, c]) <= 0.5 * 10.0 ** -matrix.precision + 1e-12, (name, shown)
+                    checked += 1
+    assert checked > 20
+
+
+def test_article_numbers_match_the_article(built):
+    """For the article's trace, figures 4-8 show exactly what the article printed, and the loss worked by hand."""
+    label, stills, trace = built
+    if label != "article":
+        pytest.skip("the article printed numbers for its own example only")
+    expected = {name: printed for figure, _, name, printed, _ in PRINTED if figure <= 8}
+    seen = set()
+    for still in list(stills.values())[3:9]:
+        for matrix in matrices(still):
+            name = trace_name(matrix, trace)
+            if name in expected:
+                printed = np.atleast_2d(expected[name])
+                shown = np.array([[float(s) for s in row] for row in matrix.strings])
+                assert np.array_equal(shown, printed), name
+                seen.add(name)
+    assert seen == set(expected)
+    h2 = np.array(expected["h2"])
+    loss = ((1 - h2[0]) ** 2 + (0 - h2[1]) ** 2) / 2  # y = [1, 0], N = 1, lambda = 0
+    shown = [t.get_tex_string() for t in texts(stills["09_loss"])]
+    assert any(s.replace(" ", "") == rf"\mathrm{{Loss}}={loss:.7f}" for s in shown), shown
+
+
+def test_first_entry_of_z1_is_written_out():
+    """The article's sum for z1[0, 0], with the numbers it prints."""
+    trace = compute_trace(Config())
+    product = MatrixProduct(*(TraceMatrix(trace.values[n]) for n in ("X", "W1", "z1")))
+    assert product.expression_strings(0, 0) == (
+        r"1.76405235 \times (-0.67746455) + 0.40015721 \times (-0.53663519) = -1.40982136")
+
+
+def test_nothing_leaves_the_frame_or_overlaps(built):
+    """Every text on screen lies inside the 16:9 frame, and no two texts cover more than 15% of the smaller."""
+    label, stills, trace = built
+    for name, still in stills.items():
+        shown = texts(still)
+        boxes = np.array([[m.get_left()[0], m.get_bottom()[1], m.get_right()[0], m.get_top()[1]] for m in shown])
+        assert np.all(np.abs(boxes[:, [0, 2]]) <= HALF_WIDTH) and np.all(np.abs(boxes[:, [1, 3]]) <= HALF_HEIGHT), name
+        width = np.clip(np.minimum(boxes[:, None, 2], boxes[None, :, 2]) - np.maximum(boxes[:, None, 0], boxes[None, :, 0]), 0, None)
+        height = np.clip(np.minimum(boxes[:, None, 3], boxes[None, :, 3]) - np.maximum(boxes[:, None, 1], boxes[None, :, 1]), 0, None)
+        area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+        overlap = width * height > 0.15 * np.minimum(area[:, None], area[None, :])
+        np.fill_diagonal(overlap, False)
+        pairs = [(describe(shown[i]), describe(shown[j])) for i, j in zip(*np.nonzero(np.triu(overlap)))]
+        assert not pairs, (label, name, pairs)
+
+
+def describe(text):
+    return text.get_tex_string() if isinstance(text, MathTex) else text.text
+
+
+def run_manim(args, env_trace=None, cwd=ROOT):
+    env = dict(os.environ)
+    env.pop("MLP_TRACE", None)
+    if env_trace is not None:
+        env["MLP_TRACE"] = str(env_trace)
+    return subprocess.run(MANIM + args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("content", [None, "{not json", json.dumps({"schema": 1})])
+def test_bad_trace_file_is_one_line_and_exit_2(tmp_path, content):
+    path = tmp_path / "trace.json"
+    if content is not None:
+        path.write_text(content)
+    result = run_manim(["--dry_run", "--media_dir", str(tmp_path / "media"), "scenes/backprop.py"], env_trace=path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: MLP_TRACE:") and str(path) in lines[0], result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not list((tmp_path / "media").rglob("*.mp4"))
+
+
+def test_whole_explainer_renders_with_sections(tmp_path):
+    """One -ql render of a trace file: the video, one clip per figure with a sane duration, the subtitles."""
+    path = tmp_path / "trace.json"
+    path.write_text(dumps(compute_trace(Config())))
+    settings = tmp_path / "manim.cfg"  # the project's TeX cache, so only the rendering is timed by the suite
+    settings.write_text(f"[CLI]\nmedia_dir = {tmp_path / 'media'}\ntex_dir = {ROOT / 'renders' / 'Tex'}\n"
+                        "background_color = WHITE\n")
+    result = run_manim(["-ql", "--save_sections", "--config_file", str(settings), "scenes/backprop.py"],
+                       env_trace=path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    videos = tmp_path / "media" / "videos" / "backprop" / "480p15"
+    assert (videos / "Backprop.mp4").stat().st_size > 100_000
+    assert (videos / "Backprop.srt").read_text().count("-->") >= 2 * len(FIGURES)
+    index = json.loads((videos / "sections" / "Backprop.json").read_text())
+    assert [section["name"] for section in index] == [name for name, _ in FIGURES]
+    for section in index:
+        assert (videos / "sections" / section["video"]).exists()
+        assert 3 <= float(section["duration"]) <= 60, (section["name"], section["duration"])
