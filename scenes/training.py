@@ -1,0 +1,224 @@
+"""The article's training animations (figures 20-22) and what made figure 21 explode, drawn from mlp_core runs.
+
+Each scene trains its runs first (mlp_core.train), then draws them; every number on screen comes from a run.
+From the repository root (manim.cfg sends the output to renders/):
+
+    manim -ql scenes/training.py Fig21               # also Fig20, Fig22; -qh for 1080p60
+    manim -ql scenes/training.py Fig21Longer         # figure 21 trained 10% longer: the loss stops being finite
+    manim -ql scenes/training.py WhyFig21Exploded    # the code's regularization gradient against the correct one
+    manim -ql scenes/training.py Fig21Remedies       # the article's remedies, side by side
+    MLP_RUN=run.json manim -ql scenes/training.py TrainingRun   # a run `python -m mlp_core train --json` wrote
+
+Stills for slides: MLP_STEP=k with -s renders the frame of step k (counted from 0, as the article's "Step = k"),
+e.g. `MLP_STEP=99 manim -s -ql scenes/training.py Fig21`; scripts/training_stills.sh renders a set of them from
+one training. For the two comparison scenes, -s alone gives their last frame, outcomes shown.
+Shorter runs (drafts, tests): MLP_ITERATIONS=2000 MLP_EVERY=100 shorten every run a scene trains.
+A bad setting or run file is one line on stderr and exit status 2, before anything is rendered.
+"""
+import os
+import sys
+from dataclasses import replace
+
+from manim import DOWN, UP, FadeIn, Group, Scene, config
+
+from mlp_core.config import ConfigError
+from mlp_core.formatting import format_number
+from mlp_core.run_io import load_run
+from mlp_core.train import preset, train
+from scenes.style import FRAME_HEIGHT, FRAME_WIDTH, PAPER, SMALL
+from scenes.training_mobjects import (ComparisonBoard, RemedyGrid, TrainingDashboard, label, outcome_text,
+                                      run_length, settings_text)
+
+SECONDS_PER_STEP = 0.1  # 100 steps in 10 s: at -ql (15 fps) every step still gets a frame and a half
+
+
+def fail(message):
+    """A user error: one line on stderr, exit status 2, nothing rendered."""
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def env_int(name, minimum):
+    """An integer environment setting, or None when unset."""
+    text = os.environ.get(name)
+    if text is None:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        fail(f"{name} must be an integer >= {minimum}, got {text!r}")
+    return value
+
+
+def scene_options(options):
+    """Training options with MLP_ITERATIONS / MLP_EVERY applied."""
+    iterations, every = env_int("MLP_ITERATIONS", 1), env_int("MLP_EVERY", 1)
+    return replace(options, iterations=iterations or options.iterations, every=every or options.every)
+
+
+def run_or_fail(config, options):
+    """Train, turning a bad setting into a one-line error."""
+    try:
+        return train(config, scene_options(options))
+    except ConfigError as e:
+        fail(str(e))
+
+
+def fit(mobject):
+    """Scale down to the frame's safe area if needed (never up)."""
+    scale = min(1.0, FRAME_WIDTH / mobject.width, FRAME_HEIGHT / mobject.height)
+    return mobject.scale(scale).move_to([0, 0, 0])
+
+
+def use_paper(scene):
+    """The article's white paper, and no hashing of play calls: hashing the thousands of points of these scenes
+    costs more than rendering them, and their runs are trained anew anyway."""
+    scene.camera.background_color = PAPER
+    config.disable_caching = True
+
+
+class TrainingRun(Scene):
+    """One run as the article's animation: settings on top, the dashboard sweeping the run, the outcome below.
+
+    The run is a file, MLP_RUN=run.json (or .npz), as `python -m mlp_core train --json -o run.json` writes it;
+    the scenes below train theirs.
+    """
+
+    title = ""
+
+    def setup(self):
+        use_paper(self)
+
+    def get_run(self):
+        path = os.environ.get("MLP_RUN")
+        if not path:
+            fail("MLP_RUN must name a run file (python -m mlp_core train --json -o run.json writes one)")
+        try:
+            return load_run(path)
+        except ConfigError as e:
+            fail(str(e))
+
+    def construct(self):
+        run = self.get_run()
+        dashboard = TrainingDashboard(run)
+        title = label(f"{self.title}{settings_text(run)}", font_size=SMALL + 4)
+        outcome = label(outcome_text(run), font_size=SMALL)
+        fit(Group(title, dashboard, outcome).arrange(DOWN, buff=0.35))
+        step = env_int("MLP_STEP", 0)
+        if step is not None:  # a still: the frame of that step, with the outcome once it is the last one
+            if step >= len(run.snapshots):
+                fail(f"MLP_STEP must be below {len(run.snapshots)} (the run's snapshots, counted from 0), got {step}")
+            last = step == len(run.snapshots) - 1
+            dashboard.show_iteration(run_length(run) if last else run.snapshots[step].iteration)
+            self.add(title, dashboard, *([outcome] if last else []))
+            return
+        self.add(title, dashboard)
+        self.play(dashboard.make_training_animation(run_time=max(3.0, SECONDS_PER_STEP * len(run.snapshots))))
+        self.next_section("outcome")
+        self.play(FadeIn(outcome, shift=0.2 * UP))
+        self.wait(2)
+
+
+class Fig20(TrainingRun):
+    """Figure 20: 3 hidden units; a straight boundary that bends, the loss going down."""
+    title = "Figure 20: "
+
+    def get_run(self):
+        return run_or_fail(*preset("fig20"))
+
+
+class Fig21(TrainingRun):
+    """Figure 21: 50 hidden units, λ 0.0001; the loss turns upward in the last tenth."""
+    title = "Figure 21: "
+
+    def get_run(self):
+        return run_or_fail(*preset("fig21"))
+
+
+class Fig21Longer(TrainingRun):
+    """Figure 21's run trained 10% past the article's iterations: where its loss stops being a finite number."""
+    title = "Figure 21, trained longer: "
+    EXTRA = 1.1
+
+    def get_run(self):
+        config_, options = preset("fig21")
+        return run_or_fail(config_, replace(options, iterations=int(options.iterations * self.EXTRA)))
+
+
+class Fig22(TrainingRun):
+    """Figure 22: 50 hidden units, λ 0.000001."""
+    title = "Figure 22: "
+
+    def get_run(self):
+        return run_or_fail(*preset("fig22"))
+
+
+class WhyFig21Exploded(Scene):
+    """Figure 21's run twice, over the article's iterations: with the code's regularization gradient (the scalar
+    λ·ΣW² added to every weight) and with the correct λ·W. Same network, data and α, the same axes."""
+
+    def setup(self):
+        use_paper(self)
+
+    def get_runs(self):
+        config_, options = preset("fig21")
+        return [run_or_fail(config_, replace(options, reg_gradient=gradient)) for gradient in ("code", "correct")]
+
+    def construct(self):
+        runs = self.get_runs()
+        captions = [f"The article's code: λ·ΣW² added to every gradient entry ({settings_text(runs[0])})",
+                    "The same with the correct gradient of the penalty: λ·W"]
+        board = fit(ComparisonBoard(runs, captions))
+        self.add(board)
+        self.play(board.make_training_animation(run_time=SECONDS_PER_STEP * len(board.longest.run.snapshots)))
+        self.play(board.make_outcome_animation())
+        self.wait(3)
+
+
+class Fig21Remedies(Scene):
+    """The article's remedies for figure 21's explosion, each trained on figure 21's settings, beside the run as
+    published and the run with the correct penalty gradient: loss curves and measured outcomes.
+
+    The runs go 3.2 times the article's iterations: long enough to see whether a remedy prevents the explosion
+    or only delays it (with α / 3 the run as published is the same path, three times slower). Training the six
+    runs takes a few minutes.
+    """
+
+    HORIZON = 3.2  # times the article's iterations (and snapshot spacing)
+
+    def setup(self):
+        use_paper(self)
+
+    def get_runs(self):
+        """(caption, run) pairs; the remedies' strengths are this scene's choices, their captions read the runs."""
+        config_, options = preset("fig21")
+        options = replace(options, iterations=int(options.iterations * self.HORIZON),
+                          every=int(options.every * self.HORIZON))
+        variants = [
+            (config_, options),
+            (config_, replace(options, reg_gradient="correct")),
+            (replace(config_, lr=config_.lr / 3), options),
+            (config_, replace(options, decay="inverse", decay_rate=1e-5)),
+            (config_, replace(options, clip="norm", clip_at=1.0)),
+            (replace(config_, penalty="l1"), options),
+        ]
+        runs = [run_or_fail(c, o) for c, o in variants]
+        base, correct, smaller, decaying, clipped, l1 = runs
+        return [("As published: λ·ΣW² added to every entry", base),
+                ("Correct penalty gradient: λ·W", correct),
+                (f"Smaller α: {format_number(smaller.config.lr)}", smaller),
+                (f"Decaying α: α/(1 + {format_number(decaying.options.decay_rate)}·(k−1))", decaying),
+                (f"Clipping: gradient norm ≤ {format_number(clipped.options.clip_at)}", clipped),
+                ("L1: λ·Σ|W| added to every entry", l1)]
+
+    def construct(self):
+        captions, runs = zip(*self.get_runs())
+        title = label(f"Figure 21's run ({settings_text(runs[0])}) and the remedies, "
+                      f"{runs[0].options.iterations} iterations", font_size=SMALL + 2)
+        grid = RemedyGrid(runs, captions)
+        self.add(fit(Group(title, grid).arrange(DOWN, buff=0.35)))
+        self.play(grid.make_training_animation(run_time=10))
+        self.play(grid.make_outcome_animation())
+        self.wait(3)
