@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Renders the explainer into renders/, installing what is missing first. Extra arguments go to manim (e.g. -qh).
+# Renders the explainer into renders/ (720p, one clip per figure, subtitles), installing what is missing first.
+# Arguments replace the default manim options: `bash scripts/render.sh -qh` for 1080p60, `-ql` for a draft.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-exec manim "${@:--ql}" scenes/backprop.py
+if (($#)); then
+    exec manim "$@" scenes/backprop.py
+fi
+exec manim -qm --save_sections scenes/backprop.py

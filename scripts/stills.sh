@@ -2,7 +2,7 @@
 # One PNG per figure of the explainer, the last frame of each section, into renders/stills/NN_name.png.
 # Extra arguments go to manim (default -ql, 854x480; -qh gives 1920x1080). MLP_TRACE works as for the video.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-.venv/bin/manim "${@:--ql}" --save_sections scenes/backprop.py
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+manim "${@:--ql}" --save_sections scenes/backprop.py
 sections=$(ls -td renders/videos/backprop/*/sections | head -1)
-.venv/bin/python scripts/last_frames.py "$sections/Backprop.json" renders/stills
+python scripts/last_frames.py "$sections/Backprop.json" renders/stills

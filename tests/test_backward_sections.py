@@ -168,7 +168,7 @@ def test_article_figures_show_the_printed_numbers_and_the_corrections(built):
 
 def test_errata_notes_for_the_article_only(built):
     label, trace, shots = built
-    notes = {figure: [t for t in texts(shots, figure) if t.startswith("Thearticleprinted")]
+    notes = {figure: [t for t in texts(shots, figure) if t.startswith("Misprintedinthearticle")]
              for figure in {figure for figure, _ in shots}}
     if label == "article":
         assert {figure for figure, found in notes.items() if found} == {"12_factors_w2", "13_update_w2",

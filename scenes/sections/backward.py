@@ -230,9 +230,13 @@ class Derivation:
 def errata_notes(trace, figure, names):
     """What the article printed where it misprinted one of `names` in `figure`: a note, or nothing."""
     rows = [row for row in misprints(trace) if row.figure == figure and row.name in names]
-    lines = [label(text, color=style.BACKWARD) for row in rows
-             for text in ("The article printed", f"    {row.where}", f"    as {row.printed}")]
-    return [VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.08)] if rows else []
+    if not rows:
+        return []
+    heading = label("Misprinted in the article:", color=style.BACKWARD)
+    notes = [VGroup(label(row.where, color=style.BACKWARD), label(f"printed {row.printed}", color=style.BACKWARD))
+             .arrange(DOWN, aligned_edge=LEFT, buff=0.08) for row in rows]
+    notes = VGroup(*notes).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+    return [VGroup(heading, notes).arrange(DOWN, aligned_edge=LEFT, buff=0.08)]
 
 
 def network_with_header(trace):
