@@ -235,6 +235,7 @@ def train(config, options=None, progress=None):
     activation = ACTIVATIONS[config.activation]
     act, derivative = in_place(activation), activation.derivative
     N, lam = X.shape[0], config.reg
+    XT = X.T  # dz1_dW1 transposed, once
     n = N if config.convention == "exact" else 1  # the code sums the data gradient over the batch
     size, penalty = penalty_gradient(config, options, N)
     clip = clipper(options)
@@ -252,17 +253,17 @@ def train(config, options=None, progress=None):
             h1 = act(X @ W1)
             h2 = act(h1 @ W2)
             # Loss
-            error = y - h2
+            error = h2 - y  # = -(y - h2), exactly
             size_W1, size_W2 = size(W1), size(W2)
             loss[k] = np.square(error).sum() / (2 * N) + lam * (size_W1 + size_W2) / (2 * N)
             # Backward
-            dL_dh2 = -error / n  # n = 1: the code sums over the batch; exact convention: n = N
+            dL_dh2 = error / n if n > 1 else error  # the code sums over the batch (n = 1); exact convention: n = N
             dh2_dz2 = derivative(h2)
             dL_dz2 = dL_dh2 * dh2_dz2
             dL_dW2 = h1.T @ dL_dz2 + penalty(W2, size_W2)
             dL_dh1 = dL_dz2 @ W2.T
             dh1_dz1 = derivative(h1)
-            dL_dW1 = X.T @ (dL_dh1 * dh1_dz1) + penalty(W1, size_W1)
+            dL_dW1 = XT @ (dL_dh1 * dh1_dz1) + penalty(W1, size_W1)
             if clip:  # a remedy, off in the article's runs
                 dL_dW1, dL_dW2 = clip(dL_dW1, dL_dW2)
             # Weight updates
