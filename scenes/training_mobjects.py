@@ -390,7 +390,19 @@ class TrainingDashboard(Group):
                                    run_time=run_time, rate_func=linear)
 
 
-class ComparisonBoard(Group):
+class SeveralRuns(Group):
+    """Several runs drawn side by side, swept together up to the longest (x_max); each subclass builds `dynamic`
+    (what changes with the iteration), `outcomes` (hidden until the end) and `show_iteration(t)`."""
+
+    def make_training_animation(self, run_time=10.0):
+        return UpdateFromAlphaFunc(self.dynamic, lambda m, a: self.show_iteration(a * self.x_max),
+                                   run_time=run_time, rate_func=linear)
+
+    def make_outcome_animation(self):
+        return self.outcomes.animate.set_opacity(1)
+
+
+class ComparisonBoard(SeveralRuns):
     """Runs in rows, each a captioned dashboard with its measured outcome below (hidden until
     `make_outcome_animation`), under one step counter; the rows are swept together."""
 
@@ -418,15 +430,8 @@ class ComparisonBoard(Group):
         self.header.show(step, values[:1])
         return self
 
-    def make_training_animation(self, run_time=10.0):
-        return UpdateFromAlphaFunc(self.dynamic, lambda m, a: self.show_iteration(a * self.x_max),
-                                   run_time=run_time, rate_func=linear)
 
-    def make_outcome_animation(self):
-        return self.outcomes.animate.set_opacity(1)
-
-
-class RemedyGrid(Group):
+class RemedyGrid(SeveralRuns):
     """Loss curves of several runs in a grid, each under its caption, its measured outcome below (hidden until
     `make_outcome_animation`)."""
 
@@ -448,13 +453,6 @@ class RemedyGrid(Group):
         for panel in self.panels:
             panel.show_iteration(t)
         return self
-
-    def make_training_animation(self, run_time=10.0):
-        return UpdateFromAlphaFunc(self.dynamic, lambda m, a: self.show_iteration(a * self.x_max),
-                                   run_time=run_time, rate_func=linear)
-
-    def make_outcome_animation(self):
-        return self.outcomes.animate.set_opacity(1)
 
 
 def run_length(run):
