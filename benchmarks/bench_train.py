@@ -1,8 +1,7 @@
 """Our `seed` training run against the article's own loop (figure 19), 100,000 iterations of figures 21 and 22.
 
-The baseline below is a plain transcription of the article's code (code.png), with the per-iteration accuracy
-on all 300 points that its plots need (argmax of softmax(sigmoid(X W1) W2)); RandomState(2017).random_sample
-draws the same stream as its np.random.seed(2017) + np.random.random. Both run in this process, one after the
+The baseline, mlp_core.article.training_loop, is a plain transcription of the article's code (code.png), with
+the per-iteration accuracy on all 300 points that its plots need (argmax of softmax(sigmoid(X W1) W2)). Both run in this process, one after the
 other; the final weights, the loss and the accuracy of every iteration must be identical, bit for bit.
 Our run also takes its 100 snapshots (weights and a 100 x 100 grid of predicted classes), which the baseline does not.
 
@@ -15,55 +14,8 @@ import time
 
 import numpy as np
 
-from mlp_core.data import xor_data
+from mlp_core.article import training_loop as article_loop
 from mlp_core.train import preset, train
-
-
-def sigmoid(x, first_derivative=False):
-    if first_derivative:
-        return x * (1.0 - x)
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def article_loop(hidden_dim, reg_coeff, learning_rate, num_epochs, N=50):
-    """The article's code, operation for operation, plus the accuracy after each update."""
-    X, y = xor_data(300, 0)
-    input_dim, output_dim = 2, 2
-    rng = np.random.RandomState(2017)
-    w1 = 2.0 * rng.random_sample((input_dim, hidden_dim)) - 1.0
-    w2 = 2.0 * rng.random_sample((hidden_dim, output_dim)) - 1.0
-    w1 /= np.sqrt(input_dim)
-    w2 /= np.sqrt(hidden_dim)
-    losses, accuracies = [], []
-    for i in range(num_epochs):
-        index = np.arange(X.shape[0])[:N]
-        # Forward step
-        h1 = sigmoid(np.matmul(X[index], w1))
-        logits = sigmoid(np.matmul(h1, w2))
-        probs = np.exp(logits) / np.sum(np.exp(logits), axis=1, keepdims=True)  # unused, as in the article
-        h2 = logits
-        # Loss function: mean squared error plus Ridge regularization
-        L = np.square(y[index] - h2).sum() / (2 * N) + reg_coeff * (np.square(w1).sum() + np.square(w2).sum()) / (2 * N)
-        # Backward step
-        dL_dh2 = -(y[index] - h2)
-        dh2_dz2 = sigmoid(h2, first_derivative=True)
-        dz2_dw2 = h1
-        dL_dw2 = dz2_dw2.T.dot(dL_dh2 * dh2_dz2) + reg_coeff * np.square(w2).sum()
-        dL_dz2 = dL_dh2 * dh2_dz2
-        dz2_dh1 = w2
-        dL_dh1 = dL_dz2.dot(dz2_dh1.T)
-        dh1_dz1 = sigmoid(h1, first_derivative=True)
-        dz1_dw1 = X[index]
-        dL_dw1 = dz1_dw1.T.dot(dL_dh1 * dh1_dz1) + reg_coeff * np.square(w1).sum()
-        # Weight updates
-        w2 += -learning_rate * dL_dw2
-        w1 += -learning_rate * dL_dw1
-        # Accuracy on all points
-        scores = np.matmul(sigmoid(np.matmul(X, w1)), w2)
-        probs_all = np.exp(scores) / np.sum(np.exp(scores), axis=1, keepdims=True)
-        accuracies.append(np.mean(np.argmax(probs_all, axis=1) == np.argmax(y, axis=1)))
-        losses.append(L)
-    return w1, w2, np.array(losses), np.array(accuracies)
 
 
 def timed(function, *args):

@@ -1,4 +1,5 @@
-"""The numbers the article prints, figure by figure (from ../shared/article/FIGURES.md), and its errata.
+"""The article's own material: the numbers it prints, figure by figure (from ../shared/article/FIGURES.md), its
+errata, and its training code (figure 19) transcribed as the reference for our training runs.
 
 These are the article's own words, kept as data so the project can say where the article and the exact
 trace agree. `errata(trace)` compares each printed number with the trace rounded to 8 decimals.
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlp_core.config import Config
+from mlp_core.data import xor_data
 from mlp_core.formatting import format_array
 
 PRINTED = [
@@ -72,3 +74,54 @@ def misprints(trace):
     if trace.config != Config():
         return []
     return [row for row in errata(trace) if not row.ok]
+
+
+def sigmoid(x, first_derivative=False):
+    if first_derivative:
+        return x * (1.0 - x)
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def training_loop(hidden_dim, reg_coeff, learning_rate, num_epochs, N=50):
+    """The article's code (figure 19, code.png), operation for operation, plus the accuracy on all points after
+    each update that its plots need. RandomState(2017).random_sample draws the same stream as its
+    np.random.seed(2017) and np.random.random. The reference that tests and benchmarks/bench_train.py hold
+    mlp_core.train's seed convention to, bit for bit; returns w1, w2, the losses and the accuracies."""
+    X, y = xor_data(300, 0)
+    input_dim, output_dim = 2, 2
+    rng = np.random.RandomState(2017)
+    w1 = 2.0 * rng.random_sample((input_dim, hidden_dim)) - 1.0
+    w2 = 2.0 * rng.random_sample((hidden_dim, output_dim)) - 1.0
+    w1 /= np.sqrt(input_dim)
+    w2 /= np.sqrt(hidden_dim)
+    losses, accuracies = [], []
+    with np.errstate(all="ignore"):  # a run may diverge
+        for i in range(num_epochs):
+            index = np.arange(X.shape[0])[:N]
+            # Forward step
+            h1 = sigmoid(np.matmul(X[index], w1))
+            logits = sigmoid(np.matmul(h1, w2))
+            probs = np.exp(logits) / np.sum(np.exp(logits), axis=1, keepdims=True)  # noqa: F841 unused, as in the article
+            h2 = logits
+            # Loss function: mean squared error plus Ridge regularization
+            L = np.square(y[index] - h2).sum() / (2 * N) + reg_coeff * (np.square(w1).sum() + np.square(w2).sum()) / (2 * N)
+            # Backward step
+            dL_dh2 = -(y[index] - h2)
+            dh2_dz2 = sigmoid(h2, first_derivative=True)
+            dz2_dw2 = h1
+            dL_dw2 = dz2_dw2.T.dot(dL_dh2 * dh2_dz2) + reg_coeff * np.square(w2).sum()
+            dL_dz2 = dL_dh2 * dh2_dz2
+            dz2_dh1 = w2
+            dL_dh1 = dL_dz2.dot(dz2_dh1.T)
+            dh1_dz1 = sigmoid(h1, first_derivative=True)
+            dz1_dw1 = X[index]
+            dL_dw1 = dz1_dw1.T.dot(dL_dh1 * dh1_dz1) + reg_coeff * np.square(w1).sum()
+            # Weight updates
+            w2 += -learning_rate * dL_dw2
+            w1 += -learning_rate * dL_dw1
+            # Accuracy on all points
+            scores = np.matmul(sigmoid(np.matmul(X, w1)), w2)
+            probs_all = np.exp(scores) / np.sum(np.exp(scores), axis=1, keepdims=True)
+            accuracies.append(np.mean(np.argmax(probs_all, axis=1) == np.argmax(y, axis=1)))
+            losses.append(L)
+    return w1, w2, np.array(losses), np.array(accuracies)

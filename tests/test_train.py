@@ -1,7 +1,7 @@
 """Training runs (mlp_core.train, mlp_core.run_io, `python -m mlp_core train`).
 
-The seed convention is checked bit for bit against a plain transcription of the article's loop (figure 19) written
-here; the exact convention's gradients against finite differences of the stated loss; divergence against the
+The seed convention is checked bit for bit against a plain transcription of the article's loop (figure 19),
+mlp_core.article.training_loop; the exact convention's gradients against finite differences of the stated loss; divergence against the
 iteration where the transcription's loss stops being finite.
 """
 import inspect
@@ -17,41 +17,9 @@ from mlp_core.data import xor_data
 from mlp_core.run_io import load_run, save_run
 from mlp_core.trace import compute_trace
 from mlp_core.accuracy import grid_classes, predict
+from mlp_core.article import training_loop as transcription
 from mlp_core.train import PRESETS, TrainOptions, learning_rates, preset, train
 from mlp_core.activations import ACTIVATIONS
-
-
-def transcription(hidden, reg, lr, iterations, N=50):
-    """The article's code (code.png), written out again, with the accuracy on all points after each update."""
-    X, y = xor_data(300, 0)
-    rng = np.random.RandomState(2017)  # the same stream as np.random.seed(2017); np.random.random
-    w1 = 2.0 * rng.random_sample((2, hidden)) - 1.0
-    w2 = 2.0 * rng.random_sample((hidden, 2)) - 1.0
-    w1 /= np.sqrt(2)
-    w2 /= np.sqrt(hidden)
-    sig = lambda z: 1.0 / (1.0 + np.exp(-z))
-    losses, accuracies = [], []
-    with np.errstate(all="ignore"):
-        for _ in range(iterations):
-            index = np.arange(X.shape[0])[:N]
-            h1 = sig(np.matmul(X[index], w1))
-            logits = sig(np.matmul(h1, w2))
-            h2 = logits
-            L = np.square(y[index] - h2).sum() / (2 * N) + reg * (np.square(w1).sum() + np.square(w2).sum()) / (2 * N)
-            dL_dh2 = -(y[index] - h2)
-            dh2_dz2 = h2 * (1.0 - h2)
-            dL_dw2 = h1.T.dot(dL_dh2 * dh2_dz2) + reg * np.square(w2).sum()
-            dL_dz2 = dL_dh2 * dh2_dz2
-            dL_dh1 = dL_dz2.dot(w2.T)
-            dh1_dz1 = h1 * (1.0 - h1)
-            dL_dw1 = X[index].T.dot(dL_dh1 * dh1_dz1) + reg * np.square(w1).sum()
-            w2 += -lr * dL_dw2
-            w1 += -lr * dL_dw1
-            scores = np.matmul(sig(np.matmul(X, w1)), w2)
-            probs = np.exp(scores) / np.sum(np.exp(scores), axis=1, keepdims=True)
-            accuracies.append(np.mean(np.argmax(probs, axis=1) == np.argmax(y, axis=1)))
-            losses.append(L)
-    return w1, w2, np.array(losses), np.array(accuracies)
 
 
 def seed_run(hidden, reg, lr, iterations, every=500, **options):
