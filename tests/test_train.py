@@ -1,8 +1,8 @@
 """Training runs (mlp_core.train, mlp_core.run_io, `python -m mlp_core train`).
 
 The seed convention is checked bit for bit against a plain transcription of the article's loop (figure 19),
-mlp_core.article.training_loop; the exact convention's gradients against finite differences of the stated loss; divergence against the
-iteration where the transcription's loss stops being finite.
+mlp_core.article.training_loop; the exact convention's gradients against finite differences of the stated loss;
+divergence against the iteration where the transcription's loss stops being finite.
 """
 import inspect
 import json

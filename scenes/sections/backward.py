@@ -315,20 +315,31 @@ def figure_10_chain_w2(scene, trace):
     scene.beat()
 
 
-def figure_11_path_w2(scene, trace):
+def path_figure(scene, trace, weights, layer, factors, words, over_network=False):
+    """Figures 11 and 15: `weights`' edges light up, then the gradient's path Loss -> layer -> weights, an arrow
+    per factor (the first one drawn over the network when it passes stations on its way)."""
     network = network_with_header(trace)
     scene.play(FadeIn(network))
-    scene.say("On the network: W2 is every edge between the hidden layer and the output layer.")
-    scene.play(network.make_highlight_edges_animation("W2"),
-               network.station("W2").animate.set_color(style.EDGE_HIGHLIGHT))
+    scene.say(words[0])
+    scene.play(network.make_highlight_edges_animation(weights),
+               network.station(weights).animate.set_color(style.EDGE_HIGHLIGHT))
     scene.beat()
-    scene.say("Its gradient travels back from the loss, through the output unit, to W2: one factor per step.")
-    arrows = [network.path_arrow("loss", "h2", SYMBOLS["dL_dh2"], COLORS["dL_dh2"]),
-              network.path_arrow("h2", "h2", SYMBOLS["dh2_dz2"], COLORS["dh2_dz2"], curved=True),
-              network.path_arrow("h2", "W2", SYMBOLS["dz2_dW2"], COLORS["dz2_dW2"])]
+    scene.say(words[1])
+    outer, slope, local = factors
+    first = arrow_over_network(network, "loss", layer, SYMBOLS[outer], COLORS[outer]) if over_network else \
+        network.path_arrow("loss", layer, SYMBOLS[outer], COLORS[outer])
+    arrows = [first,
+              network.path_arrow(layer, layer, SYMBOLS[slope], COLORS[slope], curved=True),
+              network.path_arrow(layer, weights, SYMBOLS[local], COLORS[local])]
     scene.play(network.station("loss").animate.set_color(style.EDGE_HIGHLIGHT))
-    scene.play(network.make_path_animation(arrows), network.make_highlight_layer_animation("h2"), run_time=3)
+    scene.play(network.make_path_animation(arrows), network.make_highlight_layer_animation(layer), run_time=3)
     scene.beat()
+
+
+def figure_11_path_w2(scene, trace):
+    path_figure(scene, trace, "W2", "h2", W2_FACTORS, words=(
+        "On the network: W2 is every edge between the hidden layer and the output layer.",
+        "Its gradient travels back from the loss, through the output unit, to W2: one factor per step."))
 
 
 def figure_12_factors_w2(scene, trace):
@@ -378,21 +389,9 @@ def figure_14_chain_w1(scene, trace):
 
 
 def figure_15_path_w1(scene, trace):
-    network = network_with_header(trace)
-    scene.play(FadeIn(network))
-    scene.say("On the network: W1 is every edge between the inputs and the hidden layer.")
-    scene.play(network.make_highlight_edges_animation("W1"),
-               network.station("W1").animate.set_color(style.EDGE_HIGHLIGHT))
-    scene.beat()
-    scene.say("The gradient now travels from the loss all the way back to the hidden layer, "
-               "through its sigmoid, to W1.")
-    loss = network.station("loss")
-    arrows = [arrow_over_network(network, "loss", "h1", SYMBOLS["dL_dh1"], COLORS["dL_dh1"]),
-              network.path_arrow("h1", "h1", SYMBOLS["dh1_dz1"], COLORS["dh1_dz1"], curved=True),
-              network.path_arrow("h1", "W1", SYMBOLS["dz1_dW1"], COLORS["dz1_dW1"])]
-    scene.play(loss.animate.set_color(style.EDGE_HIGHLIGHT))
-    scene.play(network.make_path_animation(arrows), network.make_highlight_layer_animation("h1"), run_time=3)
-    scene.beat()
+    path_figure(scene, trace, "W1", "h1", W1_FACTORS, over_network=True, words=(
+        "On the network: W1 is every edge between the inputs and the hidden layer.",
+        "The gradient now travels from the loss all the way back to the hidden layer, through its sigmoid, to W1."))
 
 
 def figure_16_factors_w1(scene, trace):
