@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 
 from mlp_core.activations import ACTIVATIONS
@@ -17,6 +16,7 @@ from mlp_core.check import check, load_hand_file
 from mlp_core.config import CONVENTIONS, PENALTIES, ConfigError, load_config_file
 from mlp_core.config import Config
 from mlp_core.export import FORMATS, export_files, export_text
+from mlp_core.files import write_atomically
 from mlp_core.formatting import format_array
 from mlp_core.trace import compute_trace
 from mlp_core.trace_json import dumps, load_trace
@@ -68,13 +68,7 @@ def write_output(text, path):
     if not path:
         sys.stdout.write(text)
         return
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, suffix=".tmp") as f:
-            f.write(text)
-        os.replace(f.name, path)
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot write ({e.strerror})")
+    write_atomically(path, lambda f: f.write(text))
 
 
 def listing(trace, precision):

@@ -12,11 +12,11 @@ Files are written whole (a temporary file renamed into place).
 import json
 import math
 import os
-import tempfile
 
 import numpy as np
 
 from mlp_core.config import Config, ConfigError
+from mlp_core.files import write_atomically
 from mlp_core.train import Run, Snapshot, TrainOptions
 
 SCHEMA = 1
@@ -143,24 +143,10 @@ def _kind(path):
 def save_run(run, path):
     """Write the run to path (.json or .npz), whole or not at all."""
     extension = _kind(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        with tempfile.NamedTemporaryFile("wb", dir=directory, delete=False, suffix=".tmp") as f:
-            try:
-                if extension == ".json":
-                    f.write(json.dumps(run_to_dict(run), allow_nan=False).encode())
-                else:
-                    np.savez_compressed(f, **_npz_arrays(run))
-            except BaseException:
-                f.close()
-                os.unlink(f.name)
-                raise
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(f.name, 0o666 & ~mask)  # as open() would have made it, not the temporary file's 0600
-        os.replace(f.name, path)
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot write ({e.strerror})")
+    if extension == ".json":
+        write_atomically(path, lambda f: f.write(json.dumps(run_to_dict(run), allow_nan=False).encode()), binary=True)
+    else:
+        write_atomically(path, lambda f: np.savez_compressed(f, **_npz_arrays(run)), binary=True)
 
 
 def load_run(path):
