@@ -19,13 +19,14 @@ import os
 import sys
 from dataclasses import replace
 
-from manim import DOWN, UP, FadeIn, Group, Scene, config
+from manim import DOWN, ORIGIN, UP, FadeIn, Group, Scene, config
 
 from mlp_core.config import ConfigError
 from mlp_core.formatting import format_number
 from mlp_core.run_io import load_run
 from mlp_core.train import preset, train
-from scenes.style import FRAME_HEIGHT, FRAME_WIDTH, PAPER, SMALL
+from scenes.mobjects import fit
+from scenes.style import PAPER, SMALL
 from scenes.training_mobjects import (ComparisonBoard, RemedyGrid, TrainingDashboard, label, outcome_text,
                                       run_length, settings_text)
 
@@ -66,10 +67,9 @@ def run_or_fail(config, options):
         fail(str(e))
 
 
-def fit(mobject):
-    """Scale down to the frame's safe area if needed (never up)."""
-    scale = min(1.0, FRAME_WIDTH / mobject.width, FRAME_HEIGHT / mobject.height)
-    return mobject.scale(scale).move_to([0, 0, 0])
+def centred(mobject):
+    """Scaled down to the frame's safe area if needed (never up), in the middle of the frame."""
+    return fit(mobject).move_to(ORIGIN)
 
 
 def use_paper(scene):
@@ -105,7 +105,7 @@ class TrainingRun(Scene):
         dashboard = TrainingDashboard(run)
         title = label(f"{self.title}{settings_text(run)}", font_size=SMALL + 4)
         outcome = label(outcome_text(run), font_size=SMALL)
-        fit(Group(title, dashboard, outcome).arrange(DOWN, buff=0.35))
+        centred(Group(title, dashboard, outcome).arrange(DOWN, buff=0.35))
         step = env_int("MLP_STEP", 0)
         if step is not None:  # a still: the frame of that step, with the outcome once it is the last one
             if step >= len(run.snapshots):
@@ -170,7 +170,7 @@ class WhyFig21Exploded(Scene):
         runs = self.get_runs()
         captions = [f"The article's code: λ·ΣW² added to every gradient entry ({settings_text(runs[0])})",
                     "The same with the correct gradient of the penalty: λ·W"]
-        board = fit(ComparisonBoard(runs, captions))
+        board = centred(ComparisonBoard(runs, captions))
         self.add(board)
         self.play(board.make_training_animation(run_time=SECONDS_PER_STEP * len(board.longest.run.snapshots)))
         self.play(board.make_outcome_animation())
@@ -218,7 +218,7 @@ class Fig21Remedies(Scene):
         title = label(f"Figure 21's run ({settings_text(runs[0])}) and the remedies, "
                       f"{runs[0].options.iterations} iterations", font_size=SMALL + 2)
         grid = RemedyGrid(runs, captions)
-        self.add(fit(Group(title, grid).arrange(DOWN, buff=0.35)))
+        self.add(centred(Group(title, grid).arrange(DOWN, buff=0.35)))
         self.play(grid.make_training_animation(run_time=10))
         self.play(grid.make_outcome_animation())
         self.wait(3)
