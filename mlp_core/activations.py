@@ -1,4 +1,5 @@
 """Activation functions, their derivatives written in terms of the activation (as the article does), and LaTeX."""
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -12,6 +13,9 @@ class Activation:
     derivative: Callable[[np.ndarray], np.ndarray]  # d h / d z, given h
     latex: str  # e.g. r"\sigma": h = \sigma(z)
     derivative_latex: Callable[[str], str]  # derivative formula given the LaTeX of h
+    slope_max: float  # max |dh/dz|, max |d2h/dz2| and max |d2h/dz2| / |dh/dz| over all z: mlp_core.accuracy's
+    curvature_max: float  # error bounds
+    curvature_per_slope: float
 
 
 def sigmoid(z):
@@ -27,6 +31,8 @@ def tanh_derivative(h):
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative, r"\sigma", lambda h: f"{h}(1 - {h})"),
-    "tanh": Activation("tanh", np.tanh, tanh_derivative, r"\tanh", lambda h: f"1 - {h}^2"),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative, r"\sigma", lambda h: f"{h}(1 - {h})",
+                          0.25, math.sqrt(3) / 18, 1.0),
+    "tanh": Activation("tanh", np.tanh, tanh_derivative, r"\tanh", lambda h: f"1 - {h}^2",
+                       1.0, 4 / (3 * math.sqrt(3)), 2.0),
 }

@@ -10,13 +10,14 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from mlp_core.cli import main
 from mlp_core.config import Config, ConfigError
 from mlp_core.data import xor_data
 from mlp_core.run_io import load_run, save_run
 from mlp_core.trace import compute_trace
-from mlp_core.accuracy import grid_classes, predict
+from mlp_core.accuracy import AccuracyMeter, grid_classes, predict
 from mlp_core.article import training_loop as transcription
 from mlp_core.train import PRESETS, TrainOptions, learning_rates, preset, train
 from mlp_core.activations import ACTIVATIONS
@@ -268,3 +269,32 @@ def test_accuracy_of_every_iteration_is_predicts(activation, lr):
     act = ACTIVATIONS[activation].function
     expected = [np.mean(predict(X, s.W1, s.W2, act) == y.argmax(axis=1)) for s in run.snapshots]
     assert np.array_equal(run.accuracy, expected) and len(set(expected)) > 3
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), hidden=st.integers(1, 40), activation=st.sampled_from(["sigmoid", "tanh"]),
+       scale=st.floats(0.3, 30), drift=st.floats(0, 0.03), shift=st.floats(0, 0.02), jumps=st.floats(0, 0.05),
+       ties=st.floats(0, 0.05))
+def test_accuracy_meter_is_predict_along_random_weight_walks(seed, hidden, activation, scale, drift, shift, jumps,
+                                                             ties):
+    """The meter against `predict`, step by step, on weights that walk: a steady drift with noise, a uniform
+    shift of W1 that speeds up (what the code's penalty gradient does before figure 21's explosion), jumps, and
+    steps where both logits are equal (exact ties, which softmax's argmax settles as class 0)."""
+    rng = np.random.default_rng(seed)
+    X, y = xor_data(300, 0)
+    act = ACTIVATIONS[activation]
+    W1, W2 = rng.normal(size=(2, hidden)) * scale, rng.normal(size=(hidden, 2)) * scale / np.sqrt(hidden)
+    step1, step2 = rng.normal(size=W1.shape) * drift, rng.normal(size=W2.shape) * drift / np.sqrt(hidden)
+    steps = 700
+    out, expected = np.empty(steps), np.empty(steps)
+    meter = AccuracyMeter(X, y, act, W1, W2, out)
+    for k in range(steps):
+        W1 = W1 + step1 + rng.normal(size=W1.shape) * drift / 4 - shift * (k / steps) ** 2
+        W2 = W2 + step2 + rng.normal(size=W2.shape) * drift / 4
+        if rng.random() < jumps:
+            W1 = W1 + rng.normal(size=W1.shape)
+        W2_k = W2[:, [0, 0]] if rng.random() < ties else W2
+        meter.record(k, W1, W2_k)
+        expected[k] = np.mean(predict(X, W1, W2_k, act.function) == y.argmax(axis=1))
+    meter.flush()
+    assert np.array_equal(out, expected)
