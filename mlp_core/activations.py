@@ -13,9 +13,12 @@ class Activation:
     derivative: Callable[[np.ndarray], np.ndarray]  # d h / d z, given h
     latex: str  # e.g. r"\sigma": h = \sigma(z)
     derivative_latex: Callable[[str], str]  # derivative formula given the LaTeX of h
-    slope_max: float  # max |dh/dz|, max |d2h/dz2| and max |d2h/dz2| / |dh/dz| over all z: mlp_core.accuracy's
-    curvature_max: float  # error bounds
+    # for mlp_core.accuracy's error bounds: max |h'| and max |h''| over all z, max |h''| / |h'|, and how fast
+    # the slope can grow: h'(y) <= exp(slope_growth |y - z|) h'(z)
+    slope_max: float
+    curvature_max: float
     curvature_per_slope: float
+    slope_growth: float
 
 
 def sigmoid(z):
@@ -32,7 +35,7 @@ def tanh_derivative(h):
 
 ACTIVATIONS = {
     "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative, r"\sigma", lambda h: f"{h}(1 - {h})",
-                          0.25, math.sqrt(3) / 18, 1.0),
+                          0.25, math.sqrt(3) / 18, 1.0, 1.0),
     "tanh": Activation("tanh", np.tanh, tanh_derivative, r"\tanh", lambda h: f"1 - {h}^2",
-                       1.0, 4 / (3 * math.sqrt(3)), 2.0),
+                       1.0, 4 / (3 * math.sqrt(3)), 2.0, 2.0),
 }
