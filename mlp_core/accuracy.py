@@ -121,7 +121,7 @@ class AccuracyMeter:
             good, accuracy = self.vouched(j, min(self.count, j + max(2 * self.lasted, self.SHORT)))
             self.out[self.first + j:self.first + j + good] = accuracy
             j += good
-            if j < self.count:
+            if j < self.count and (good == 0 or self.W1r is None):  # a full computation settles iteration j
                 self.out[self.first + j] = self.refresh(self.W1s[j], self.W2s[j])
                 j += 1
         self.count = 0
@@ -151,10 +151,9 @@ class AccuracyMeter:
                      + rounding[:n].max())
             return np.flatnonzero((bound >= self.abs_gap) | (moved_max[:n].max() * self.x_norm > self.RHO))
 
-        S = unsafe(last) if last else []
+        S, aging = unsafe(last) if last else [], False
         while len(S) > self.UNSAFE and last > self.SHORT:  # halve the window until few points are left
-            last //= 2
-            S = unsafe(last)
+            last, S, aging = last // 2, unsafe(last // 2), self.age > 0
         if len(S) > self.UNSAFE and self.age:  # a new reference pays
             self.W1r = None
             return 0, []
@@ -166,6 +165,8 @@ class AccuracyMeter:
             is_1 = self.labels[S] == 1  # a point with label 0 is right where gap <= 0, with label 1 where gap > 0
             correct = correct[:last] + np.count_nonzero(~is_1) + (gaps > 0) @ np.where(is_1, 1.0, -1.0)
         self.age += last
+        if aging:  # the reference settles shorter and shorter windows: a new one pays after this one
+            self.W1r = None
         return last, correct / len(self.X)
 
     def followed(self, S, W1s, W2s, D, e, moved, moved2, moved_max, abs_v, abs_e, rounding, last):
