@@ -55,7 +55,7 @@ def approximate_gaps(X, W1, v, activation):
     v32 = v.astype(np.float32)
     gaps = np.matmul(H, v32).astype(float)
     S = np.matmul(H if sigmoid else np.abs(H, out=H), np.abs(v32)).astype(float)
-    z_error = 5 * math.sqrt(np.square(X).sum(axis=1).max()) * math.sqrt(np.square(W1).sum(axis=0).max())  # in u
+    z_error = 5 * math.sqrt(np.einsum("ij,ij->i", X, X).max() * np.square(W1).sum(axis=0).max())  # in u
     if sigmoid:
         return gaps, 2e-7 * S * (hidden + 8 + z_error)
     return gaps, 2e-7 * (S * (hidden + 8) + z_error * np.abs(v).sum())
