@@ -262,7 +262,8 @@ def test_cli_refuses_bad_settings_in_one_line(tmp_path, capsys, args, words):
 
 @pytest.mark.parametrize("activation, lr", [("sigmoid", 0.05), ("tanh", 0.02)])
 def test_accuracy_of_every_iteration_is_predicts(activation, lr):
-    """The cheap accuracy (bounds, near points, float32) against the full computation, iteration by iteration."""
+    """The cheap accuracy (window bounds, Taylor estimates, float64 where they cannot tell) against the full
+    computation, iteration by iteration."""
     config = Config(hidden=8, batch=50, lr=lr, reg=0.001, activation=activation, convention="seed")
     run = train(config, TrainOptions(iterations=400, every=1, grid=2))
     X, y = xor_data(300, 0)
