@@ -50,9 +50,10 @@ def tex(*strings, font_size=style.BODY, color=style.INK):
 _lightened = [0]  # how many of manim's cached SVGs have been made light
 
 
-def label(string, font_size=style.SMALL, color=style.INK):
-    """Plain words (brick names, captions on screen), light to copy."""
-    return light(Text(string, font_size=font_size, color=color))
+def label(string, font_size=style.SMALL, color=style.INK, **kwargs):
+    """Plain words (brick names, captions, axis labels), light to copy; its string is `.text`. Other Text options
+    (line_spacing, ...) pass through."""
+    return light(Text(string, font_size=font_size, color=color, **kwargs))
 
 
 def fit(mobject, width=style.FRAME_WIDTH, height=style.FRAME_HEIGHT):

@@ -7,6 +7,8 @@ Speed decides the pieces: the boundary is one ImageMobject whose pixels are swap
 the curves are precomputed vertices cut at t (not redrawn), numbers are assembled from glyph outlines
 rendered once (a Pango Text per frame costs 20-100 ms), and only what changes is redrawn per frame.
 """
+from functools import partial
+
 import numpy as np
 from PIL import Image, ImageDraw
 from manim import (DOWN, LEFT, RIGHT, UP, DashedLine, Group, ImageMobject, Line, Rectangle, Text,
@@ -14,14 +16,15 @@ from manim import (DOWN, LEFT, RIGHT, UP, DashedLine, Group, ImageMobject, Line,
 from manim.utils.color import ManimColor
 
 from mlp_core.formatting import format_number
+from scenes import mobjects
 from scenes.style import BACKWARD, FORWARD, INK, PAPER, SMALL
 
 CURVE = FORWARD  # the article's curves are plain blue
 CLASS_FILL = ("#a6cee3", "#b15928")  # predicted class 0, 1: matplotlib's "Paired", as in the article
 CLASS_POINT = ("#9e0142", "#5e4fa2")  # true class 0, 1: matplotlib's "Spectral" ends, as in the article
 DIVERGED = BACKWARD
-FONT = "DejaVu Sans"
-MONO = "DejaVu Sans Mono"
+FONT, MONO = "DejaVu Sans", "DejaVu Sans Mono"  # matplotlib's, as in the article's plots
+label = partial(mobjects.label, font=FONT)
 CURVE_POINTS = 800  # at most this many vertices per curve; longer series keep each bucket's min and max
 
 
@@ -40,15 +43,6 @@ def number_text(value, precision):
     if np.isfinite(value) and abs(value) >= 1e6:
         return f"{value:.4g}"
     return format_number(value, precision)
-
-
-def label(text, font_size=SMALL, color=INK, **kwargs):
-    """Text as plain paths, with its string as `.text`. A manim Text keeps the SVG parse tree of every glyph, and
-    every animation copies its mobject: copying those trees took seconds per animation in the remedies scene."""
-    glyphs = Text(text, font=FONT, font_size=font_size, color=color, **kwargs).submobjects
-    plain = VGroup(*[VMobject(fill_color=color, fill_opacity=1, stroke_width=0).set_points(g.points) for g in glyphs])
-    plain.text = text
-    return plain
 
 
 def padded_range(*series):
