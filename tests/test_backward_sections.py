@@ -16,6 +16,7 @@ from scenes import style
 from scenes.backprop import FIGURES, Backprop
 from scenes.mobjects import TraceMatrix
 from scenes.sections.ending import code_blocks
+from screen import on_screen
 
 MINE = [(name, figure) for name, figure in FIGURES if int(name[:2]) >= 10]
 CONFIGS = {
@@ -60,22 +61,6 @@ def family(mobjects):
     return [m for mobject in mobjects for m in mobject.get_family()]
 
 
-def shown(mobjects):
-    """Visible MathTex, Text and TraceMatrix mobjects (not descending into them)."""
-    found = []
-
-    def visit(mobject):
-        if isinstance(mobject, (MathTex, Text, TraceMatrix)):
-            if any(m.get_fill_opacity() > 0 or m.get_stroke_opacity() > 0 for m in mobject.get_family()):
-                found.append(mobject)
-            return
-        for child in mobject.submobjects:
-            visit(child)
-    for mobject in mobjects:
-        visit(mobject)
-    return found
-
-
 def numbers(matrix):
     """The numbers a TraceMatrix displays (NaN at an ellipsis), read from its entries' MathTex."""
     return np.array([[float(matrix.cell(i, j).get_tex_string()) if r is not None and c is not None else np.nan
@@ -86,14 +71,14 @@ def displayed(shots, figure, trace, name):
     """The TraceMatrix showing trace value `name` in `figure` (at its latest beat on screen), and its numbers."""
     value = np.atleast_2d(trace.values[name])
     for fig, mobjects in reversed(shots):
-        for m in shown(mobjects) if fig == figure else ():
+        for m in on_screen(mobjects) if fig == figure else ():
             if isinstance(m, TraceMatrix) and m.value.shape == value.shape and np.array_equal(m.value, value):
                 return m, numbers(m)
     raise AssertionError(f"{name} is never on screen in {figure}")
 
 
 def texts(shots, figure):
-    return [m.text for fig, mobjects in shots if fig == figure for m in shown(mobjects) if isinstance(m, Text)]
+    return [m.text for fig, mobjects in shots if fig == figure for m in on_screen(mobjects) if isinstance(m, Text)]
 
 
 def test_every_matrix_shows_trace_numbers_at_the_shown_precision(built):
@@ -101,7 +86,7 @@ def test_every_matrix_shows_trace_numbers_at_the_shown_precision(built):
     precision = style.precision_for(trace)
     checked = 0
     for figure, mobjects in shots:
-        for m in shown(mobjects):
+        for m in on_screen(mobjects):
             if isinstance(m, TraceMatrix):
                 assert m.precision == precision
                 assert any(np.array_equal(m.value, np.atleast_2d(v)) for v in trace.values.values()), figure
@@ -142,7 +127,7 @@ def test_gradient_and_update_agree_with_the_factors_on_screen(built, gradient, u
 def test_learning_rate_on_screen_is_the_configs(built):
     label, trace, shots = built
     strings = [m.get_tex_string() for fig, mobjects in shots if fig in ("13_update_w2", "17_update_w1")
-               for m in shown(mobjects) if isinstance(m, MathTex)]
+               for m in on_screen(mobjects) if isinstance(m, MathTex)]
     lr = trace.config.lr
     assert any(s.strip() and s.strip()[0].isdigit() and float(s) == lr for s in strings), (label, lr)
 
@@ -183,7 +168,7 @@ def test_nothing_leaves_the_frame_or_overlaps(built):
     """At every beat: text and matrices inside the 16:9 frame, no two of them on top of each other."""
     label, trace, shots = built
     for figure, mobjects in shots:
-        items = shown(mobjects)
+        items = on_screen(mobjects)
         for m in items:
             assert -HALF_WIDTH <= m.get_left()[0] and m.get_right()[0] <= HALF_WIDTH, (label, figure)
             assert -HALF_HEIGHT <= m.get_bottom()[1] and m.get_top()[1] <= HALF_HEIGHT, (label, figure)

@@ -16,6 +16,7 @@ from mlp_core.trace import compute_trace
 from mlp_core.trace_json import dumps
 from scenes.backprop import FIGURES, Backprop
 from scenes.mobjects import MatrixProduct, TraceMatrix
+from screen import on_screen
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIM = [sys.executable, "-m", "manim"]
@@ -64,22 +65,6 @@ def family(mobjects):
 
 def matrices(still):
     return [m for m in family(still) if isinstance(m, TraceMatrix)]
-
-
-def texts(still):
-    """The text mobjects on screen: MathTex and Text, not descending into them."""
-    found = []
-
-    def visit(mobject):
-        if isinstance(mobject, (MathTex, Text)):
-            if any(part.has_points() and part.get_fill_opacity() > 0 for part in mobject.get_family()):
-                found.append(mobject)
-            return
-        for child in mobject.submobjects:
-            visit(child)
-    for mobject in still:
-        visit(mobject)
-    return found
 
 
 def trace_name(matrix, trace):
@@ -133,7 +118,7 @@ def test_article_numbers_match_the_article(built):
     assert seen == set(expected)
     h2 = np.array(expected["h2"])
     loss = ((1 - h2[0]) ** 2 + (0 - h2[1]) ** 2) / 2  # y = [1, 0], N = 1, lambda = 0
-    shown = [t.get_tex_string() for t in texts(stills["09_loss"])]
+    shown = [t.get_tex_string() for t in on_screen(stills["09_loss"], (MathTex, Text))]
     assert any(s.replace(" ", "") == rf"\mathrm{{Loss}}={loss:.7f}" for s in shown), shown
 
 
@@ -149,7 +134,7 @@ def test_nothing_leaves_the_frame_or_overlaps(built):
     """Every text on screen lies inside the 16:9 frame, and no two texts cover more than 15% of the smaller."""
     label, stills, trace = built
     for name, still in stills.items():
-        shown = texts(still)
+        shown = on_screen(still, (MathTex, Text))
         boxes = np.array([[m.get_left()[0], m.get_bottom()[1], m.get_right()[0], m.get_top()[1]] for m in shown])
         assert np.all(np.abs(boxes[:, [0, 2]]) <= HALF_WIDTH) and np.all(np.abs(boxes[:, [1, 3]]) <= HALF_HEIGHT), name
         width = np.clip(np.minimum(boxes[:, None, 2], boxes[None, :, 2]) - np.maximum(boxes[:, None, 0], boxes[None, :, 0]), 0, None)
