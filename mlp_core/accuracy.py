@@ -85,9 +85,10 @@ class AccuracyMeter:
     the largest curvature within RHO of z_j). Both bounds add rounding (`tie_tolerance`, for the reference and
     for the code's own gap). Where the estimate leaves the sign open, the gap is computed in float64
     (`exact_gaps`); a near tie (a class decided by rounding) hands the iteration to the full computation, as
-    `predict` does it. When a window would be shorter than SHORT iterations, or OPEN gaps have been computed in
-    float64 since the reference, or logits could reach LIMIT, the next full computation becomes the new
-    reference. With other than two classes, every iteration goes to `predict`.
+    `predict` does it. A reference whose window had to be shortened settles it and then makes way for the next
+    full computation (at once if even SHORT iterations leave more than UNSAFE points, unless it is new); so does
+    one once OPEN gaps have been computed in float64, or where logits could reach LIMIT. With other than two
+    classes, every iteration goes to `predict`.
     """
     UNSAFE, SHORT, OPEN, BLOCK, RHO = 48, 16, 64, 256, 0.5
 
