@@ -94,6 +94,7 @@ class AccuracyMeter:
 
     def __init__(self, X, y, activation, W1, W2, out):
         self.X, self.labels, self.out = X, y.argmax(axis=1), out
+        self.is_1 = self.labels == 1  # with two classes: class 1 where the gap is > 0, class 0 elsewhere
         self.activation, self.act = activation, activation.function
         self.x_norm = np.sqrt(np.square(X).sum(axis=1))
         growth = math.exp(activation.slope_growth * self.RHO)  # act' grows at most this much within RHO
@@ -127,10 +128,6 @@ class AccuracyMeter:
                 j += 1
         self.count = 0
 
-    def full(self, W1, W2):
-        """The accuracy at (W1, W2) computed on all points, as `predict` does."""
-        return float(np.count_nonzero(predict(self.X, W1, W2, self.act) == self.labels)) / len(self.X)
-
     def vouched(self, j, stop):
         """How many of the buffered weights j .. stop - 1 the reference settles, from j on, and their accuracy;
         drops the reference where it no longer pays."""
@@ -139,6 +136,8 @@ class AccuracyMeter:
         W1s, W2s = self.W1s[j:stop], self.W2s[j:stop]
         w2 = np.sqrt(np.einsum("kij,kij->k", W2s, W2s))
         last = len(w2) if self.h_max * w2.max() < LIMIT else int(np.argmax(self.h_max * w2 >= LIMIT))
+        if last == 0:
+            return 0, []
         D = W1s[:last] - self.W1r  # (iteration, input, hidden unit)
         v = W2s[:last, :, 1] - W2s[:last, :, 0]
         e = v - self.vr
@@ -152,18 +151,16 @@ class AccuracyMeter:
                      + rounding[:n].max())
             return np.flatnonzero((bound >= self.abs_gap) | (moved_max[:n].max() * self.x_norm > self.RHO))
 
-        S, aging = unsafe(last) if last else [], False
+        S, aging = unsafe(last), False
         while len(S) > self.UNSAFE and last > self.SHORT:  # halve the window until few points are left
             last, S, aging = last // 2, unsafe(last // 2), self.age > 0
         if len(S) > self.UNSAFE and self.age:  # a new reference pays
             self.W1r = None
             return 0, []
-        if last == 0:
-            return 0, []
         correct = np.full(last, float(self.correct - np.count_nonzero(self.correct_at[S])))  # of the safe points
         if len(S):
             last, gaps = self.followed(S, W1s, W2s, D, e, moved, moved2, moved_max, abs_v, abs_e, rounding, last)
-            is_1 = self.labels[S] == 1  # a point with label 0 is right where gap <= 0, with label 1 where gap > 0
+            is_1 = self.is_1[S]  # a point with label 0 is right where gap <= 0, with label 1 where gap > 0
             correct = correct[:last] + np.count_nonzero(~is_1) + (gaps > 0) @ np.where(is_1, 1.0, -1.0)
         self.age += last
         if aging:  # the reference settles shorter and shorter windows: a new one pays after this one
@@ -206,22 +203,22 @@ class AccuracyMeter:
         """The accuracy at (W1, W2) from all points as `predict` computes it; they become the reference unless
         there is a near tie."""
         self.W1r, self.lasted, self.age = None, self.age, 0
-        if not self.two_classes:
-            return self.full(W1, W2)
-        z1 = np.matmul(self.X, W1)
+        z1 = np.matmul(self.X, W1)  # as `predict` computes it
         h = self.act(z1)
         z2 = np.matmul(h, W2)
-        gap = z2[:, 1] - z2[:, 0]
-        w2 = math.sqrt(np.vdot(W2, W2))
-        abs_h = np.abs(h)
-        if not (self.h_max * w2 < LIMIT and np.all(np.abs(gap) > tie_tolerance(abs_h @ np.abs(W2).sum(axis=1)))):
-            return float(np.count_nonzero(softmax_argmax(z2) == self.labels)) / len(self.X)  # NaN, overflow, tie
-        self.correct_at = (gap > 0) == (self.labels == 1)  # softmax's argmax, far from ties and overflow
-        self.correct = int(np.count_nonzero(self.correct_at))
-        self.W1r, self.vr, self.h, self.abs_h = W1.copy(), W2[:, 1] - W2[:, 0], h, abs_h
-        self.gap_r, self.abs_gap, self.slopes = gap, np.abs(gap), self.activation.derivative(h)
-        self.rounding_r, self.opened = tie_tolerance(math.sqrt(2) * self.h_max * w2), 0
-        return float(self.correct) / len(self.X)
+        if self.two_classes:
+            gap = z2[:, 1] - z2[:, 0]
+            w2 = math.sqrt(np.vdot(W2, W2))
+            abs_h = np.abs(h)
+            if self.h_max * w2 < LIMIT and np.all(np.abs(gap) > tie_tolerance(abs_h @ np.abs(W2).sum(axis=1))):
+                self.correct_at = (gap > 0) == self.is_1  # softmax's argmax, far from ties and overflow
+                self.correct = int(np.count_nonzero(self.correct_at))
+                self.W1r, self.vr, self.h, self.abs_h = W1.copy(), W2[:, 1] - W2[:, 0], h, abs_h
+                self.gap_r, self.abs_gap, self.slopes = gap, np.abs(gap), self.activation.derivative(h)
+                self.rounding_r, self.opened = tie_tolerance(math.sqrt(2) * self.h_max * w2), 0
+                return float(self.correct) / len(self.X)
+        # more classes, NaN, overflow or a near tie: softmax's argmax itself
+        return float(np.count_nonzero(softmax_argmax(z2) == self.labels)) / len(self.X)
 
 
 def grid_classes(grid_x, grid_y, W1, W2, activation, rows=2048):
