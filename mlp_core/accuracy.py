@@ -10,18 +10,14 @@ import math
 import numpy as np
 
 from mlp_core.activations import ACTIVATIONS
+from mlp_core.network import linear, softmax_argmax
+from mlp_core.network import predict as network_predict
+
 
 def predict(X, W1, W2, act=ACTIVATIONS["sigmoid"].function):
-    """The class of each row of X: argmax of softmax(act(X W1) W2), as the article's code computes it.
-
-    Where exp overflows, softmax holds NaN and argmax takes the first NaN: kept, to match that code.
-    """
-    return softmax_argmax(np.matmul(act(np.matmul(X, W1)), W2))
-
-
-def softmax_argmax(z2):
-    probs = np.exp(z2) / np.sum(np.exp(z2), axis=1, keepdims=True)
-    return np.argmax(probs, axis=1)
+    """The class of each row of X for the article's network (one hidden layer, no biases): argmax of
+    softmax(act(X W1) W2), as the article's code computes it (mlp_core.network.predict)."""
+    return network_predict(X, [W1, W2], [None, None], [act, None])
 
 
 LIMIT = 600.0  # logits below this in size: softmax cannot overflow, and argmax softmax = argmax logits
@@ -203,9 +199,8 @@ class AccuracyMeter:
         """The accuracy at (W1, W2) from all points as `predict` computes it; they become the reference unless
         there is a near tie."""
         self.W1r, self.lasted, self.age = None, self.age, 0
-        z1 = np.matmul(self.X, W1)  # as `predict` computes it
-        h = self.act(z1)
-        z2 = np.matmul(h, W2)
+        h = self.act(linear(self.X, W1))  # as `predict` computes it
+        z2 = linear(h, W2)
         if self.two_classes:
             gap = z2[:, 1] - z2[:, 0]
             w2 = math.sqrt(np.vdot(W2, W2))

@@ -1,7 +1,8 @@
-"""Activation functions, their derivatives written in terms of the activation (as the article does), and LaTeX."""
+"""Activation functions and their derivatives, the derivative written in terms of the activation h (as the
+article writes h2(1 - h2)). Their notation is in mlp_core/notation.py."""
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -10,19 +11,26 @@ import numpy as np
 class Activation:
     name: str
     function: Callable[[np.ndarray], np.ndarray]
-    derivative: Callable[[np.ndarray], np.ndarray]  # d h / d z, given h
-    latex: str  # e.g. r"\sigma": h = \sigma(z)
-    derivative_latex: Callable[[str], str]  # derivative formula given the LaTeX of h
-    # for mlp_core.accuracy's error bounds: max |h'| and max |h''| over all z, max |h''| / |h'|, and how fast
-    # the slope can grow: h'(y) <= exp(slope_growth |y - z|) h'(z)
-    slope_max: float
-    curvature_max: float
-    curvature_per_slope: float
-    slope_growth: float
+    derivative: Optional[Callable[[np.ndarray], np.ndarray]]  # d h / d z, given h (None: softmax's is a Jacobian)
+    in_place: Callable[[np.ndarray], np.ndarray]  # function(z) computed in z's own memory: the same bits
+    # For mlp_core.accuracy's error bounds (sigmoid and tanh only): max |h'| and max |h''| over all z,
+    # max |h''| / |h'|, and how fast the slope can grow: h'(y) <= exp(slope_growth |y - z|) h'(z)
+    slope_max: float = None
+    curvature_max: float = None
+    curvature_per_slope: float = None
+    slope_growth: float = None
 
 
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def sigmoid_in_place(z):
+    """sigmoid(z) in z's memory, operation for operation: the same numbers without three temporary arrays."""
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    np.add(1.0, z, out=z)
+    return np.divide(1.0, z, out=z)
 
 
 def sigmoid_derivative(h):
@@ -33,9 +41,43 @@ def tanh_derivative(h):
     return 1.0 - h * h
 
 
+LEAK = 0.01  # leaky ReLU's slope for z < 0
+
+
+def relu(z):
+    return np.maximum(z, 0.0)
+
+
+def relu_derivative(h):
+    return (h > 0).astype(float)
+
+
+def leaky_relu(z):
+    return np.where(z > 0, z, LEAK * z)
+
+
+def leaky_relu_derivative(h):  # h has z's sign
+    return np.where(h > 0, 1.0, LEAK)
+
+
+def linear(z):
+    return z.copy()
+
+
+def softmax(z):
+    """exp(z) / sum exp(z) per row, shifted by the row's maximum so that exp cannot overflow."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative, r"\sigma", lambda h: f"{h}(1 - {h})",
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_derivative, sigmoid_in_place,
                           0.25, math.sqrt(3) / 18, 1.0, 1.0),
-    "tanh": Activation("tanh", np.tanh, tanh_derivative, r"\tanh", lambda h: f"1 - {h}^2",
+    "tanh": Activation("tanh", np.tanh, tanh_derivative, lambda z: np.tanh(z, out=z),
                        1.0, 4 / (3 * math.sqrt(3)), 2.0, 2.0),
+    "relu": Activation("relu", relu, relu_derivative, lambda z: np.maximum(z, 0.0, out=z)),
+    "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_derivative, leaky_relu),
+    "linear": Activation("linear", linear, np.ones_like, lambda z: z),
+    "softmax": Activation("softmax", softmax, None, softmax),
 }
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")  # softmax only at the output

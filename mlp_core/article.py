@@ -57,13 +57,18 @@ class Erratum:
     ok: bool
 
 
+PRINTED_DECIMALS = 8  # the article prints 8 decimals
+
+
 def errata(trace, precision=8):
-    """One row per printed number group: what the article printed, the trace's value, and whether they agree."""
+    """One row per printed number group: what the article printed, the trace's value (shown at `precision`), and
+    whether they agree at the article's own 8 decimals."""
     rows = []
     for figure, file, name, printed, where in PRINTED:
         value = np.reshape(trace.values[name], np.shape(printed))
-        ok = bool(np.array_equal(np.round(value, precision), np.round(printed, precision))
-                  and format_array(printed, 9) == format_array(np.round(printed, precision), 9))
+        rounded = np.round(printed, PRINTED_DECIMALS)
+        ok = bool(np.array_equal(np.round(value, PRINTED_DECIMALS), rounded)
+                  and format_array(printed, 9) == format_array(rounded, 9))
         rows.append(Erratum(figure, file, name, where, format_array(printed, 9, "; "),
                             format_array(value, precision, "; "), ok))
     return rows
@@ -86,14 +91,17 @@ def training_loop(hidden_dim, reg_coeff, learning_rate, num_epochs, N=50):
     """The article's code (figure 19, code.png), operation for operation, plus the accuracy on all points after
     each update that its plots need. RandomState(2017).random_sample draws the same stream as its
     np.random.seed(2017) and np.random.random. The reference that tests and benchmarks/bench_train.py hold
-    mlp_core.train's seed convention to, bit for bit; returns w1, w2, the losses and the accuracies."""
+    mlp_core.train's seed convention to, bit for bit, and the code figure 19 shows (cut at its marker comments);
+    returns w1, w2, the losses and the accuracies."""
     X, y = xor_data(300, 0)
     input_dim, output_dim = 2, 2
+    # Input calibration
     rng = np.random.RandomState(2017)
     w1 = 2.0 * rng.random_sample((input_dim, hidden_dim)) - 1.0
     w2 = 2.0 * rng.random_sample((hidden_dim, output_dim)) - 1.0
     w1 /= np.sqrt(input_dim)
     w2 /= np.sqrt(hidden_dim)
+
     losses, accuracies = [], []
     with np.errstate(all="ignore"):  # a run may diverge
         for i in range(num_epochs):
@@ -101,10 +109,11 @@ def training_loop(hidden_dim, reg_coeff, learning_rate, num_epochs, N=50):
             # Forward step
             h1 = sigmoid(np.matmul(X[index], w1))
             logits = sigmoid(np.matmul(h1, w2))
-            probs = np.exp(logits) / np.sum(np.exp(logits), axis=1, keepdims=True)  # noqa: F841 unused, as in the article
+            probs = np.exp(logits) / np.sum(np.exp(logits), axis=1, keepdims=True)  # unused, as in the article
             h2 = logits
             # Loss function: mean squared error plus Ridge regularization
-            L = np.square(y[index] - h2).sum() / (2 * N) + reg_coeff * (np.square(w1).sum() + np.square(w2).sum()) / (2 * N)
+            L = (np.square(y[index] - h2).sum() / (2 * N)
+                 + reg_coeff * (np.square(w1).sum() + np.square(w2).sum()) / (2 * N))
             # Backward step
             dL_dh2 = -(y[index] - h2)
             dh2_dz2 = sigmoid(h2, first_derivative=True)

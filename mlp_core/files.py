@@ -7,9 +7,10 @@ from mlp_core.config import ConfigError
 
 def write_atomically(path, write, binary=False):
     """Call write(f) on a temporary file next to `path`, then rename it to `path`; on any failure nothing is
-    left behind. An OSError becomes a one-line ConfigError."""
+    left behind. Missing folders on the way are created. An OSError becomes a one-line ConfigError."""
     directory = os.path.dirname(os.path.abspath(path))
     try:
+        os.makedirs(directory, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb" if binary else "w", dir=directory, delete=False, suffix=".tmp") as f:
             try:
                 write(f)

@@ -23,3 +23,9 @@ def format_array(value, precision=8, row_separator="\n "):
     if array.ndim == 1:
         return "[" + " ".join(format_number(v, precision) for v in array) + "]"
     return "[" + row_separator.join(format_array(row, precision) for row in array) + "]"
+
+
+def format_operand(value, precision=8):
+    """A number written inside an expression: in parentheses when negative, '(1 - (-0.3752))', not '1 - -0.3752'."""
+    text = value if isinstance(value, str) else format_number(value, precision)
+    return f"({text})" if text.startswith("-") else text

@@ -1,13 +1,15 @@
 """A training Run on disk: `save_run(run, path)` and `load_run(path)`, as .json or .npz (by the file's extension).
 
 JSON (strict: non-finite numbers are the strings "NaN", "Infinity", "-Infinity"):
-{"schema": 1, "config": {...}, "options": {...}, "loss": [...], "accuracy": [...],
- "snapshots": [{"iteration", "loss", "accuracy", "W1", "W2", "classes"}, ...], "W1", "W2", "diverged_at",
- "lowest_loss_at", "last_finite_loss", "grid_x", "grid_y", "X", "y"}.
+{"schema": 2, "config": {...}, "options": {...}, "loss": [...], "accuracy": [...],
+ "snapshots": [{"iteration", "loss", "accuracy", "W1", ..., "WL", ("b1", ..., "bL"), "classes"}, ...],
+ "W1", ..., "WL", ("b1", ..., "bL"), "diverged_at", "lowest_loss_at", "last_finite_loss", "grid_x", "grid_y",
+ "X", "y"}.
 Entry k - 1 of loss and accuracy is iteration k; classes[i][j] is the class at (grid_x[j], grid_y[i]).
-NPZ: the same as arrays (snapshots stacked: snapshot_iteration, snapshot_loss, snapshot_accuracy, snapshot_W1,
-snapshot_W2, snapshot_classes) and the rest as JSON text in "meta". Floats are kept exactly in both.
-Files are written whole (a temporary file renamed into place).
+NPZ: the same as arrays (snapshots stacked: snapshot_iteration, snapshot_loss, snapshot_accuracy, snapshot_W1, ...,
+snapshot_classes) and the rest as JSON text in "meta". Floats are kept exactly in both.
+Schema 1 files (one hidden layer: W1, W2) read the same way. Files are written whole (a temporary file renamed
+into place).
 """
 import json
 import math
@@ -15,13 +17,13 @@ import os
 
 import numpy as np
 
-from mlp_core.config import Config, ConfigError
+from mlp_core.config import VALUE_PATTERN, Config, ConfigError, check_schema
 from mlp_core.files import write_atomically
 from mlp_core.train import Run, Snapshot, TrainOptions
 
-SCHEMA = 1
+SCHEMA = 2
 NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
-ARRAYS = ("loss", "accuracy", "W1", "W2", "grid_x", "grid_y", "X", "y")
+ARRAYS = {"loss": 1, "accuracy": 1, "grid_x": 1, "grid_y": 1, "X": 2, "y": 2}  # name: dimensions
 META = ("diverged_at", "lowest_loss_at", "last_finite_loss")
 
 
@@ -38,7 +40,7 @@ def _json_list(array):
 
 
 def _floats(value, name, ndim):
-    array = np.array(value, dtype=float)
+    array = np.array(value, dtype=float) if not isinstance(value, np.ndarray) else value.astype(float)
     if array.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} dimensions, has {array.ndim}")
     return array
@@ -46,6 +48,26 @@ def _floats(value, name, ndim):
 
 def _number(value):
     return NON_FINITE[value] if isinstance(value, str) else None if value is None else float(value)
+
+
+def _param_names(keys):
+    """The parameter names among `keys` (W1, W2, ..., b1, ...), weights first, each kind in layer order."""
+    names = [key for key in keys if VALUE_PATTERN.fullmatch(key) and key[0] in "Wb"]
+    return sorted(names, key=lambda name: (name[0] != "W", int(name[1:])))
+
+
+def _params(source, prefix="", stacked=0):
+    """{W1: array, ...} from a mapping holding prefix + name for each parameter; weights 2-D, biases 1-D (plus
+    `stacked` leading dimensions)."""
+    names = _param_names(key[len(prefix):] for key in source if key.startswith(prefix))
+    if "W1" not in names:
+        raise ValueError(f"no {prefix}W1")
+    return {name: _floats(source[prefix + name], name, (2 if name[0] == "W" else 1) + stacked) for name in names}
+
+
+def _meta(run):
+    return {"diverged_at": run.diverged_at, "lowest_loss_at": run.lowest_loss_at,
+            "last_finite_loss": None if run.last_finite_loss is None else _json_number(run.last_finite_loss)}
 
 
 def run_to_dict(run):
@@ -56,13 +78,12 @@ def run_to_dict(run):
         "loss": _json_list(run.loss),
         "accuracy": _json_list(run.accuracy),
         "snapshots": [{"iteration": s.iteration, "loss": _json_number(s.loss), "accuracy": _json_number(s.accuracy),
-                       "W1": _json_list(s.W1), "W2": _json_list(s.W2), "classes": np.asarray(s.classes).tolist()}
+                       **{name: _json_list(p) for name, p in s.params.items()},
+                       "classes": np.asarray(s.classes).tolist()}
                       for s in run.snapshots],
-        "W1": _json_list(run.W1), "W2": _json_list(run.W2),
-        "diverged_at": run.diverged_at, "lowest_loss_at": run.lowest_loss_at,
-        "last_finite_loss": None if run.last_finite_loss is None else _json_number(run.last_finite_loss),
-        "grid_x": _json_list(run.grid_x), "grid_y": _json_list(run.grid_y),
-        "X": _json_list(run.X), "y": _json_list(run.y),
+        **{name: _json_list(p) for name, p in run.params.items()},
+        **_meta(run),
+        **{name: _json_list(getattr(run, name)) for name in ("grid_x", "grid_y", "X", "y")},
     }
 
 
@@ -70,26 +91,21 @@ def run_from_dict(data, source="run"):
     if not isinstance(data, dict) or "schema" not in data or "snapshots" not in data:
         raise ConfigError(f"{source}: not a run file: expected an object with schema, config, options, loss, "
                           f"accuracy, snapshots (python -m mlp_core train --json -o FILE writes one)")
-    if data["schema"] != SCHEMA:
-        raise ConfigError(f"{source}: run schema {data['schema']!r} is not supported; "
-                          f"this version reads schema {SCHEMA}")
+    check_schema(data, "run", source)
     try:
-        snapshots = [Snapshot(int(s["iteration"]), _number(s["loss"]), _number(s["accuracy"]),
-                              _floats(s["W1"], "W1", 2), _floats(s["W2"], "W2", 2),
+        snapshots = [Snapshot(int(s["iteration"]), _number(s["loss"]), _number(s["accuracy"]), _params(s),
                               np.array(s["classes"], dtype=int)) for s in data["snapshots"]]
-        dims = {"loss": 1, "accuracy": 1, "W1": 2, "W2": 2, "grid_x": 1, "grid_y": 1, "X": 2, "y": 2}
-        arrays = {name: _floats(data[name], name, dims[name]) for name in ARRAYS}
-        meta = {name: data[name] for name in META}
-        return _run(data["config"], data["options"], arrays, snapshots, meta, source)
+        arrays = {name: _floats(data[name], name, ndim) for name, ndim in ARRAYS.items()}
+        return _run(data["config"], data["options"], arrays, _params(data), snapshots, data, source)
     except (KeyError, TypeError, ValueError) as e:
         raise ConfigError(f"{source}: malformed run file ({type(e).__name__}: {e})")
 
 
-def _run(config, options, arrays, snapshots, meta, source):
+def _run(config, options, arrays, params, snapshots, meta, source):
     if len(arrays["loss"]) != len(arrays["accuracy"]):
         raise ValueError("loss and accuracy must have one entry per iteration each")
     return Run(config=Config.from_dict(config, source), options=TrainOptions.from_dict(options, source),
-               snapshots=snapshots,
+               snapshots=snapshots, params=params,
                diverged_at=None if meta["diverged_at"] is None else int(meta["diverged_at"]),
                lowest_loss_at=None if meta["lowest_loss_at"] is None else int(meta["lowest_loss_at"]),
                last_finite_loss=_number(meta["last_finite_loss"]), **arrays)
@@ -97,20 +113,18 @@ def _run(config, options, arrays, snapshots, meta, source):
 
 def _npz_arrays(run):
     snapshots = run.snapshots
-    hidden = run.W1.shape[1]
     return {
         **{name: np.asarray(getattr(run, name), dtype=float) for name in ARRAYS},
+        **{name: np.asarray(p, dtype=float) for name, p in run.params.items()},
         "snapshot_iteration": np.array([s.iteration for s in snapshots], dtype=np.int64),
         "snapshot_loss": np.array([s.loss for s in snapshots], dtype=float),
         "snapshot_accuracy": np.array([s.accuracy for s in snapshots], dtype=float),
-        "snapshot_W1": np.array([s.W1 for s in snapshots], dtype=float).reshape(len(snapshots), *run.W1.shape),
-        "snapshot_W2": np.array([s.W2 for s in snapshots], dtype=float).reshape(len(snapshots), hidden, -1),
+        **{f"snapshot_{name}": np.array([s.params[name] for s in snapshots], dtype=float).reshape(
+            len(snapshots), *p.shape) for name, p in run.params.items()},
         "snapshot_classes": np.array([s.classes for s in snapshots], dtype=np.int64).reshape(
             len(snapshots), len(run.grid_y), len(run.grid_x)),
         "meta": np.array(json.dumps({"schema": SCHEMA, "config": run.config.to_dict(),
-                                     "options": run.options.to_dict(), "diverged_at": run.diverged_at,
-                                     "lowest_loss_at": run.lowest_loss_at,
-                                     "last_finite_loss": run.last_finite_loss})),
+                                     "options": run.options.to_dict(), **_meta(run)})),
     }
 
 
@@ -120,16 +134,18 @@ def _run_from_npz(npz, source):
     except (KeyError, ValueError):
         raise ConfigError(f"{source}: not a run file: no run description "
                           f"(python -m mlp_core train -o FILE.npz writes one)")
-    if not isinstance(meta, dict) or meta.get("schema") != SCHEMA:
-        raise ConfigError(f"{source}: run schema {meta.get('schema') if isinstance(meta, dict) else None!r} is not "
-                          f"supported; this version reads schema {SCHEMA}")
+    if not isinstance(meta, dict):
+        raise ConfigError(f"{source}: not a run file: its run description is not a JSON object")
+    check_schema(meta, "run", source)
     try:
-        snapshots = [Snapshot(int(i), float(l), float(a), W1, W2, classes) for i, l, a, W1, W2, classes in zip(
-            npz["snapshot_iteration"], npz["snapshot_loss"], npz["snapshot_accuracy"], npz["snapshot_W1"],
-            npz["snapshot_W2"], npz["snapshot_classes"], strict=True)]
+        stacked = _params(npz, "snapshot_", stacked=1)
+        snapshots = [Snapshot(int(i), float(l), float(a), {name: p[n] for name, p in stacked.items()}, classes)
+                     for n, (i, l, a, classes) in enumerate(zip(
+                         npz["snapshot_iteration"], npz["snapshot_loss"], npz["snapshot_accuracy"],
+                         npz["snapshot_classes"], strict=True))]
         arrays = {name: np.asarray(npz[name], dtype=float) for name in ARRAYS}
-        return _run(meta["config"], meta["options"], arrays, snapshots, meta, source)
-    except (KeyError, TypeError, ValueError) as e:
+        return _run(meta["config"], meta["options"], arrays, _params(npz), snapshots, meta, source)
+    except (KeyError, TypeError, ValueError, IndexError) as e:
         raise ConfigError(f"{source}: malformed run file ({type(e).__name__}: {e})")
 
 
@@ -154,7 +170,7 @@ def load_run(path):
     extension = _kind(path)
     try:
         if extension == ".json":
-            with open(path) as f:
+            with open(path, encoding="utf-8") as f:
                 return run_from_dict(json.load(f), str(path))
         with np.load(path, allow_pickle=False) as npz:
             return _run_from_npz(npz, str(path))
@@ -162,6 +178,8 @@ def load_run(path):
         raise
     except OSError as e:
         raise ConfigError(f"{path}: cannot read run file ({e.strerror or e})")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a JSON run file")
     except json.JSONDecodeError as e:
         raise ConfigError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})")
     except (ValueError, EOFError) as e:  # np.load on a file that is not a zip archive

@@ -1,11 +1,17 @@
-"""One forward/backward iteration, every intermediate value recorded under the article's names.
+"""One forward/backward iteration, every intermediate value recorded under the article's names, for L weight
+layers (the article's network has L = 2).
 
-Each Step carries the value's formula (LaTeX as the article writes it, and plain text), the names it is
-computed from and its shape, so scenes and exports can show "z1 = X W1 = ..." without knowing the math.
+Each Step carries its structure (`expr`: which operation on which names, see mlp_core/notation.py), the names it
+is computed from, its shape, and its formula as LaTeX and plain text rendered from that structure. The numbers
+come from mlp_core/network.py, the functions that training and accuracy call too.
 
-Two gradient conventions (the loss is the article's in both:
+Backward, from the output down, per layer k: dL_dhk, dhk_dzk, dzk_dWk, dL_dWk, then for k >= 2 dL_dzk and
+dzk_dh{k-1} (which give dL_dh{k-1}, the next layer's first factor); softmax with cross-entropy starts from
+dL_dzL instead of dL_dhL and dhL_dzL. Then dL_dbL .. dL_db1 with biases, and the updates W1_new .. bL_new.
+
+Two gradient conventions (the loss is the stated one in both, e.g. the article's
 Loss = 1/(2N) sum (y - h2)^2 + lambda/(2N) sum W^2, or sum |W| with the L1 penalty):
-- exact: the true gradient of that loss; dL_dh2 carries the 1/N, the penalty adds lambda/N W
+- exact: the true gradient of that loss; the output's gradient carries the 1/N, the penalty adds lambda/N W
   (L1: lambda/(2N) sign(W)).
 - seed: what the article's code computes: no 1/N, and the penalty adds the scalar lambda * sum W^2
   (L1: lambda * sum |W|) to every entry of the gradient.
@@ -15,31 +21,28 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mlp_core import network, notation
 from mlp_core.activations import ACTIVATIONS
-from mlp_core.config import Config, resolve_inputs
-
-# LaTeX for each name, as the article writes it.
-D = r"\frac{{\partial {}}}{{\partial {}}}"
-SYMBOLS = {
-    "X": "X", "y": "y", "W1": "W_1", "W2": "W_2", "b1": "b_1", "b2": "b_2",
-    "z1": "z_1", "h1": "h_1", "z2": "z_2", "h2": "h_2", "loss": r"\mathrm{Loss}",
-    "dL_dh2": D.format(r"\mathrm{Loss}", "h_2"), "dh2_dz2": D.format("h_2", "z_2"),
-    "dz2_dW2": D.format("z_2", "W_2"), "dL_dW2": D.format(r"\mathrm{Loss}", "W_2"),
-    "dL_dz2": D.format(r"\mathrm{Loss}", "z_2"), "dz2_dh1": D.format("z_2", "h_1"),
-    "dL_dh1": D.format(r"\mathrm{Loss}", "h_1"), "dh1_dz1": D.format("h_1", "z_1"),
-    "dz1_dW1": D.format("z_1", "W_1"), "dL_dW1": D.format(r"\mathrm{Loss}", "W_1"),
-    "dL_db1": D.format(r"\mathrm{Loss}", "b_1"), "dL_db2": D.format(r"\mathrm{Loss}", "b_2"),
-    "W1_new": "W_1^{*}", "W2_new": "W_2^{*}", "b1_new": "b_1^{*}", "b2_new": "b_2^{*}",
-}
+from mlp_core.config import Config, output_activation, resolve_inputs
 
 
 @dataclass
 class Step:
     name: str
-    formula: str  # LaTeX, "lhs = rhs"
-    inputs: list
+    expr: dict  # the operation and its operands (mlp_core/notation.py)
+    inputs: list  # names it is computed from
     shape: list
-    text: str = ""  # plain-text formula, "z1 = X W1"
+    formula: str = ""  # LaTeX "lhs = rhs", rendered from expr
+    text: str = ""  # plain text "z1 = X W1", rendered from expr
+
+    @classmethod
+    def of(cls, name, expr, shape):
+        return cls(name, expr, notation.inputs(expr), list(shape), notation.formula(name, expr),
+                   notation.plain(name, expr))
+
+    @property
+    def op(self):
+        return self.expr["op"]
 
 
 @dataclass
@@ -51,113 +54,105 @@ class Trace:
     def step(self, name):
         return next(s for s in self.steps if s.name == name)
 
+    @property
+    def layers(self):
+        """L, the number of weight layers."""
+        return sum(1 for name in self.values if name[0] == "W" and name[1:].isdigit())
+
+    def sizes(self):
+        """Layer sizes [n_in, hidden ..., n_out], from the weights."""
+        L = self.layers
+        return [self.values["W1"].shape[0]] + [self.values[f"W{k}"].shape[1] for k in range(1, L + 1)]
+
     def __eq__(self, other):
         return (isinstance(other, Trace) and self.config == other.config and self.steps == other.steps
                 and self.values.keys() == other.values.keys()
                 and all(np.array_equal(self.values[k], other.values[k], equal_nan=True) for k in self.values))
 
 
-def penalty_terms(config, N):
-    """(value of the penalty for one weight matrix, its gradient) as functions of W, with LaTeX and text."""
-    lam = config.reg
-    l1 = config.penalty == "l1"
-    size = (lambda W: np.abs(W).sum()) if l1 else (lambda W: np.square(W).sum())
-    if config.convention == "seed":
-        gradient = lambda W: lam * size(W)
-        latex = (r"\lambda \sum |{W}|" if l1 else r"\lambda \sum {W}^2")
-    elif l1:
-        gradient = lambda W: lam / (2 * N) * np.sign(W)
-        latex = r"\frac{{\lambda}}{{2N}} \mathrm{{sign}}({W})"
-    else:
-        gradient = lambda W: lam / N * W
-        latex = r"\frac{{\lambda}}{{N}} {W}"
-    return size, gradient, latex
+def node(op, *args, **details):
+    """A step's structure: the operation, its operands (names or nodes) and details (mlp_core/notation.py)."""
+    return {"op": op, "args": list(args), **details}
+
+
+def layer_activations(config, L):
+    """The Activation of each of the L layers: the hidden layers', then the output's."""
+    return [ACTIVATIONS[config.activation]] * (L - 1) + [ACTIVATIONS[output_activation(config)]]
 
 
 def compute_trace(config=None):
     """The trace of one iteration for `config` (the article's worked example by default)."""
     config = config or Config()
     start = resolve_inputs(config)
-    act = ACTIVATIONS[config.activation]
-    N = start["X"].shape[0]
-    lam, alpha = config.reg, config.lr
-    size, penalty_gradient, penalty_latex = penalty_terms(config, N)
-    bias = "b1" in start
+    L = sum(1 for name in start if name[0] == "W")
+    acts = layer_activations(config, L)
+    X, y = start["X"], start["y"]
+    N = X.shape[0]
+    lam, alpha, exact = config.reg, config.lr, config.convention == "exact"
+    n = N if exact else 1  # the article's code sums the data gradient over the batch
+    cross_entropy = config.loss == "cross-entropy"
+    W = {k: start[f"W{k}"] for k in range(1, L + 1)}
+    b = {k: start.get(f"b{k}") for k in range(1, L + 1)}
     values, steps = {}, []
 
-    def record(name, value, latex, text, inputs=()):
+    def record(name, value, expr):
         values[name] = value
-        steps.append(Step(name, f"{SYMBOLS[name]} = {latex}" if inputs else SYMBOLS[name], list(inputs),
-                          list(np.shape(value)), f"{name} = {text}" if inputs else name))
+        steps.append(Step.of(name, expr, np.shape(value)))
         return value
 
-    def penalize(gradient, W, latex, text):
-        """A weight gradient plus its penalty gradient, when lambda > 0."""
-        if lam == 0:
-            return gradient, latex, text, []
-        return (gradient + penalty_gradient(start[W]),
-                latex + " + " + penalty_latex.format(W=SYMBOLS[W]),
-                text + f" + penalty'({W})", [W])
-
     for name in start:
-        record(name, start[name], None, None)
-    X, y, W1, W2 = start["X"], start["y"], start["W1"], start["W2"]
+        record(name, start[name], node("value"))
 
-    # Forward
-    if bias:
-        z1 = record("z1", np.matmul(X, W1) + start["b1"], "X W_1 + b_1", "X W1 + b1", ["X", "W1", "b1"])
-    else:
-        z1 = record("z1", np.matmul(X, W1), "X W_1", "X W1", ["X", "W1"])
-    h1 = record("h1", act.function(z1), rf"{act.latex}(z_1)", f"{act.name}(z1)", ["z1"])
-    if bias:
-        z2 = record("z2", np.matmul(h1, W2) + start["b2"], "h_1 W_2 + b_2", "h1 W2 + b2", ["h1", "W2", "b2"])
-    else:
-        z2 = record("z2", np.matmul(h1, W2), "h_1 W_2", "h1 W2", ["h1", "W2"])
-    h2 = record("h2", act.function(z2), rf"{act.latex}(z_2)", f"{act.name}(z2)", ["z2"])
+    # Forward: zk = h{k-1} Wk (+ bk), hk = act(zk)
+    h = {0: X}
+    for k in range(1, L + 1):
+        below = "X" if k == 1 else f"h{k - 1}"
+        operands = [below, f"W{k}"] + ([f"b{k}"] if b[k] is not None else [])
+        z = record(f"z{k}", network.linear(h[k - 1], W[k], b[k]), node("linear", *operands))
+        h[k] = record(f"h{k}", acts[k - 1].function(z), node("activation", f"z{k}", function=acts[k - 1].name))
 
-    # Loss (the article's code: mean squared error plus the penalty, both over 2N)
-    l1 = config.penalty == "l1"
-    record("loss", float(np.square(y - h2).sum() / (2 * N) + lam * (size(W1) + size(W2)) / (2 * N)),
-           r"\frac{1}{2N} \sum (y - h_2)^2 + \frac{\lambda}{2N} " + (r"\sum |W|" if l1 else r"\sum W^2"),
-           "sum((y - h2)^2)/(2N) + lambda " + ("sum(|W|)" if l1 else "sum(W^2)") + "/(2N)",
-           ["y", "h2", "W1", "W2"])
+    # Loss, with the penalty over all weight matrices
+    sizes = [network.penalty_size(W[k], config.penalty) for k in range(1, L + 1)]
+    loss = network.data_loss(config.loss, y, h[L], values[f"z{L}"], N) + lam * sum(sizes) / (2 * N)
+    record("loss", float(loss), node("loss", "y", f"h{L}", *(f"W{k}" for k in range(1, L + 1)), loss=config.loss,
+                                     penalty=config.penalty))
 
-    # Backward for W2: dL_dW2 = dL_dh2 * dh2_dz2 * dz2_dW2
-    if config.convention == "exact" and N > 1:
-        dL_dh2 = record("dL_dh2", -(y - h2) / N, rf"-\frac{{1}}{{{N}}}(y - h_2)", f"-(y - h2)/{N}", ["y", "h2"])
-    else:
-        dL_dh2 = record("dL_dh2", -(y - h2), "-(y - h_2)", "-(y - h2)", ["y", "h2"])
-    dh2_dz2 = record("dh2_dz2", act.derivative(h2), act.derivative_latex("h_2"), act.derivative_latex("h2"), ["h2"])
-    dz2_dW2 = record("dz2_dW2", h1, "h_1", "h1", ["h1"])
-    gradient, latex, text, extra = penalize(
-        dz2_dW2.T.dot(dL_dh2 * dh2_dz2), "W2",
-        rf"\left({SYMBOLS['dz2_dW2']}\right)^T \left({SYMBOLS['dL_dh2']} \odot {SYMBOLS['dh2_dz2']}\right)",
-        "dz2_dW2^T (dL_dh2 * dh2_dz2)")
-    record("dL_dW2", gradient, latex, text, ["dz2_dW2", "dL_dh2", "dh2_dz2", *extra])
-
-    # Backward for W1: dL_dW1 = dL_dh1 * dh1_dz1 * dz1_dW1, reusing dL_dz2 = dL_dh2 * dh2_dz2
-    dL_dz2 = record("dL_dz2", dL_dh2 * dh2_dz2, rf"{SYMBOLS['dL_dh2']} \odot {SYMBOLS['dh2_dz2']}",
-                    "dL_dh2 * dh2_dz2", ["dL_dh2", "dh2_dz2"])
-    dz2_dh1 = record("dz2_dh1", W2, "W_2", "W2", ["W2"])
-    dL_dh1 = record("dL_dh1", dL_dz2.dot(dz2_dh1.T), rf"{SYMBOLS['dL_dz2']} \left({SYMBOLS['dz2_dh1']}\right)^T",
-                    "dL_dz2 dz2_dh1^T", ["dL_dz2", "dz2_dh1"])
-    dh1_dz1 = record("dh1_dz1", act.derivative(h1), act.derivative_latex("h_1"), act.derivative_latex("h1"), ["h1"])
-    dz1_dW1 = record("dz1_dW1", X, "X", "X", ["X"])
-    gradient, latex, text, extra = penalize(
-        dz1_dW1.T.dot(dL_dh1 * dh1_dz1), "W1",
-        rf"\left({SYMBOLS['dz1_dW1']}\right)^T \left({SYMBOLS['dL_dh1']} \odot {SYMBOLS['dh1_dz1']}\right)",
-        "dz1_dW1^T (dL_dh1 * dh1_dz1)")
-    record("dL_dW1", gradient, latex, text, ["dz1_dW1", "dL_dh1", "dh1_dz1", *extra])
-    if bias:
-        record("dL_db2", dL_dz2.sum(axis=0), rf"\sum_{{rows}} {SYMBOLS['dL_dz2']}", "sum over rows of dL_dz2",
-               ["dL_dz2"])
-        record("dL_db1", (dL_dh1 * dh1_dz1).sum(axis=0),
-               rf"\sum_{{rows}} {SYMBOLS['dL_dh1']} \odot {SYMBOLS['dh1_dz1']}",
-               "sum over rows of dL_dh1 * dh1_dz1", ["dL_dh1", "dh1_dz1"])
+    # Backward, from the output down: deltas[k] = (how dL_dzk is written, its value)
+    deltas = {}
+    top = f"dL_dz{L}" if cross_entropy else f"dL_dh{L}"
+    record(top, network.output_gradient(h[L] - y, n), node("output_gradient", "y", f"h{L}", loss=config.loss, n=n))
+    if cross_entropy:
+        deltas[L] = (top, values[top])
+    rule = {"rule": "exact", "n": n} if exact else {"rule": "code"}
+    for k in range(L, 0, -1):
+        below = "X" if k == 1 else f"h{k - 1}"
+        if k not in deltas:  # dL_dzk = dL_dhk * dhk_dzk
+            slope = record(f"dh{k}_dz{k}", acts[k - 1].derivative(h[k]),
+                           node("derivative", f"h{k}", function=acts[k - 1].name))
+            deltas[k] = (node("hadamard", f"dL_dh{k}", f"dh{k}_dz{k}"), values[f"dL_dh{k}"] * slope)
+        upstream, delta = deltas[k]
+        record(f"dz{k}_dW{k}", h[k - 1], node("identity", below))
+        gradient = network.weight_gradient(values[f"dz{k}_dW{k}"], delta)
+        expr = node("transpose_product", f"dz{k}_dW{k}", upstream)
+        if lam:
+            gradient = gradient + network.penalty_gradient(W[k], sizes[k - 1], lam, config.penalty, n, not exact)
+            expr = node("penalized", expr, f"W{k}", penalty=config.penalty, **rule)
+        record(f"dL_dW{k}", gradient, expr)
+        if k >= 2:
+            if isinstance(upstream, dict):  # the product becomes a name of its own, handed down
+                deltas[k] = (f"dL_dz{k}", record(f"dL_dz{k}", delta, node("hadamard", *upstream["args"])))
+            record(f"dz{k}_dh{k - 1}", W[k], node("identity", f"W{k}"))
+            record(f"dL_dh{k - 1}", network.input_gradient(deltas[k][1], values[f"dz{k}_dh{k - 1}"]),
+                   node("product_transpose", f"dL_dz{k}", f"dz{k}_dh{k - 1}"))
+    if b[1] is not None:
+        for k in range(L, 0, -1):
+            upstream, delta = deltas[k]
+            record(f"dL_db{k}", delta.sum(axis=0), node("sum_rows", upstream))
 
     # Updates: W* = W - alpha dLoss/dW
-    for name in ("W1", "W2", "b1", "b2") if bias else ("W1", "W2"):
-        grad = "dL_d" + name
-        record(name + "_new", start[name] - alpha * values[grad],
-               rf"{SYMBOLS[name]} - \alpha {SYMBOLS[grad]}", f"{name} - alpha {grad}", [name, grad])
+    for kind in ("W", "b") if b[1] is not None else ("W",):
+        for k in range(1, L + 1):
+            name = f"{kind}{k}"
+            record(name + "_new", network.update(start[name], alpha, values[f"dL_d{name}"]),
+                   node("update", name, f"dL_d{name}"))
     return Trace(config, values, steps)

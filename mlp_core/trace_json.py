@@ -1,15 +1,17 @@
 """The trace's public JSON format (documented in README.md) and its loading back.
 
-{"schema": 1, "config": {...}, "values": {NAME: nested lists or number}, "steps": [{"name", "formula",
-"text", "inputs", "shape"}, ...]}. Floats are written with full precision, so a trace loads back equal.
+Schema 2: {"schema": 2, "config": {...}, "values": {NAME: nested lists or number}, "steps": [{"name", "expr",
+"inputs", "shape", "formula", "text"}, ...]}. Floats are written with full precision, so a trace loads back equal.
+Schema 1 (written until the deep-network version: one hidden layer, steps without "expr") loads as the network
+it describes: its config is that network's, its values are kept, and its steps get their structure from it.
 """
 import json
 
 import numpy as np
 
 from mlp_core.config import TRACE_SCHEMA as SCHEMA
-from mlp_core.config import Config, ConfigError
-from mlp_core.trace import Step, Trace
+from mlp_core.config import Config, ConfigError, check_schema, read_json
+from mlp_core.trace import Step, Trace, compute_trace
 
 
 def trace_to_dict(trace):
@@ -24,18 +26,23 @@ def trace_to_dict(trace):
 def trace_from_dict(data, source="trace"):
     if not isinstance(data, dict) or not {"schema", "config", "values", "steps"} <= set(data):
         raise ConfigError(f"{source}: not a trace: expected a JSON object with schema, config, values and steps")
-    if data["schema"] != SCHEMA:
-        raise ConfigError(f"{source}: trace schema {data['schema']!r} is not supported; this version reads schema {SCHEMA}")
+    check_schema(data, "trace", source)
+    config = Config.from_dict(data["config"], source)
     try:
-        steps = [Step(**step) for step in data["steps"]]
         values = {name: float(value) if np.ndim(value) == 0 else np.array(value, dtype=float)
                   for name, value in data["values"].items()}
-    except (TypeError, ValueError) as e:
+        if data["schema"] == 1:  # the structure of the steps, from the network the file describes
+            steps = compute_trace(config).steps
+            if [step["name"] for step in data["steps"]] != [step.name for step in steps]:
+                raise ValueError("its steps are not those of the network its config describes")
+        else:
+            steps = [Step(**step) for step in data["steps"]]
+    except (TypeError, ValueError, KeyError) as e:
         raise ConfigError(f"{source}: malformed trace ({e})")
     missing = [step.name for step in steps if step.name not in values]
     if missing:
         raise ConfigError(f"{source}: malformed trace: no value for step {missing[0]!r}")
-    return Trace(Config.from_dict(data["config"], source), values, steps)
+    return Trace(config, values, steps)
 
 
 def dumps(trace):
@@ -44,11 +51,4 @@ def dumps(trace):
 
 def load_trace(path):
     """A Trace from a file written by `python -m mlp_core trace --json`; ConfigError if it is not one."""
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read trace file ({e.strerror})")
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"{path}: not valid JSON ({e.msg} at line {e.lineno})")
-    return trace_from_dict(data, str(path))
+    return trace_from_dict(read_json(path, "trace file"), str(path))

@@ -9,26 +9,32 @@ Conventions (config.convention), as in the trace:
   Gradients are summed over the batch (no 1/N) and the penalty gradient is the code's scalar lambda * sum W^2
   added to every entry (options.reg_gradient "code"), or the correct lambda * W (reg_gradient "correct": the
   gradient of N times the stated loss).
-- exact: the true gradient of the stated loss, 1/(2N) sum (y - h2)^2 + lambda/(2N) sum W^2 (or sum |W|).
+- exact: the true gradient of the stated loss, 1/(2N) sum (y - h2)^2 + lambda/(2N) sum W^2 (or sum |W|), or
+  cross-entropy.
+Any network the trace computes trains (mlp_core/network.py does the math for both): any depth, activation,
+loss, data set, with or without biases.
 
 Remedies for exploding gradients (the article's list), for either convention: learning-rate decay
 (options.decay), gradient clipping (options.clip), the L1 penalty (config.penalty = "l1"); see TrainOptions.
 
-The accuracy of every iteration is the share of all data points whose class, argmax of
-softmax(act(X W1) W2), is the label's. Computing it in full each iteration would cost more than the iteration
-itself; `AccuracyMeter` (mlp_core/accuracy.py) recomputes only the points whose class a bound on the weights' drift cannot vouch for,
-and gives exactly the classes of the full computation (see its docstring).
+The accuracy of every iteration is the share of all data points whose class, argmax of softmax(zL), is the
+label's. Computing it in full each iteration would cost more than the iteration itself; for the article's kind of
+network `AccuracyMeter` (mlp_core/accuracy.py) recomputes only the points whose class a bound on the weights'
+drift cannot vouch for, and gives exactly the classes of the full computation (see its docstring). Other
+networks get the full computation.
 """
 import math
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from threadpoolctl import threadpool_limits
+
+from mlp_core import network
 from mlp_core.accuracy import AccuracyMeter, grid_classes
-from mlp_core.activations import ACTIVATIONS
-from mlp_core.config import Config, ConfigError, resolve_inputs, validate
-from mlp_core.data import xor_data
-from mlp_core.trace import penalty_terms
+from mlp_core.config import Config, ConfigError, output_activation, resolve_inputs, validate
+from mlp_core.data import load_data
+from mlp_core.trace import layer_activations
 
 PRESETS = {
     "fig20": dict(hidden=3, reg=0.0, text="figure 20: 3 hidden units, small capacity, the loss goes down"),
@@ -80,18 +86,27 @@ class TrainOptions:
         return cls(**data)
 
 
+class Named:
+    """Parameters by their trace names: run.W1, snapshot.b2 read params["W1"], params["b2"]."""
+
+    def __getattr__(self, name):
+        params = self.__dict__.get("params", {})
+        if name in params:
+            return params[name]
+        raise AttributeError(name)
+
+
 @dataclass
-class Snapshot:
+class Snapshot(Named):
     iteration: int
     loss: float
     accuracy: float
-    W1: np.ndarray
-    W2: np.ndarray
+    params: dict  # W1 .. WL (b1 .. bL) after that iteration
     classes: np.ndarray  # classes[i, j]: predicted class at (grid_x[j], grid_y[i])
 
 
 @dataclass
-class Run:
+class Run(Named):
     config: Config
     options: TrainOptions
     loss: np.ndarray  # loss[k - 1]: the loss of iteration k's forward pass
@@ -99,8 +114,7 @@ class Run:
     snapshots: list
     grid_x: np.ndarray
     grid_y: np.ndarray
-    W1: np.ndarray  # final weights
-    W2: np.ndarray
+    params: dict  # final weights W1 .. WL (and biases b1 .. bL)
     diverged_at: int = None  # first iteration whose loss is not finite
     lowest_loss_at: int = None
     last_finite_loss: float = None
@@ -148,8 +162,11 @@ def validate_options(options):
                f"{_flag(name)} must be one of {', '.join(allowed)}, got {getattr(options, name)!r}")
     _check(_is_number(options.decay_rate) and options.decay_rate >= 0,
            f"{_flag('decay_rate')} must be a finite number >= 0, got {options.decay_rate!r}")
-    _check(options.decay != "step" or options.decay_rate > 0,
-           "--decay step needs a --decay-rate > 0 (the factor applied every --decay-every iterations)")
+    _check(options.decay == "none" or options.decay_rate > 0,
+           f"--decay {options.decay} needs a --decay-rate > 0 (" + ("the factor applied every --decay-every "
+           "iterations)" if options.decay == "step" else "with rate 0 the learning rate would not decay)"))
+    _check(options.every <= options.iterations,
+           f"--every {options.every} is more than --iterations {options.iterations}: the run would keep no snapshot")
     _check(_is_number(options.clip_at) and options.clip_at > 0,
            f"{_flag('clip_at')} must be a finite number > 0, got {options.clip_at!r}")
     if options.bounds is not None:
@@ -172,40 +189,17 @@ def learning_rates(config, options, first, last):
 
 
 def clipper(options):
-    """The function applied to (dL_dW1, dL_dW2) before the update, per options.clip."""
+    """The function applied to the list of gradients (dL_dW1 .. dL_dWL, then the biases') before the update,
+    per options.clip."""
     c = options.clip_at
     if options.clip == "norm":
-        def clip(dL_dW1, dL_dW2):
-            norm = math.sqrt(np.vdot(dL_dW1, dL_dW1) + np.vdot(dL_dW2, dL_dW2))
-            return (dL_dW1, dL_dW2) if not norm > c else (dL_dW1 * (c / norm), dL_dW2 * (c / norm))
+        def clip(gradients):
+            norm = math.sqrt(sum(np.vdot(g, g) for g in gradients))
+            return gradients if not norm > c else [g * (c / norm) for g in gradients]
         return clip
     if options.clip == "value":
-        return lambda dL_dW1, dL_dW2: (np.clip(dL_dW1, -c, c), np.clip(dL_dW2, -c, c))
+        return lambda gradients: [np.clip(g, -c, c) for g in gradients]
     return None
-
-
-def in_place(activation):
-    """activation.function computed in place, on a fresh array such as X @ W1 (the same numbers, bit for bit,
-    without three temporary arrays per call)."""
-    if activation.name == "sigmoid":  # 1.0 / (1.0 + np.exp(-z))
-        def sigmoid(z):
-            np.negative(z, out=z)
-            np.exp(z, out=z)
-            np.add(1.0, z, out=z)
-            return np.divide(1.0, z, out=z)
-        return sigmoid
-    return lambda z: np.tanh(z, out=z)
-
-
-def penalty_gradient(config, options, N):
-    """(penalty size of W, its gradient given W and that size) for the run's convention."""
-    size, gradient, _ = penalty_terms(config, N)
-    if config.convention == "seed" and options.reg_gradient == "code":
-        lam = config.reg
-        return size, lambda W, size_W: lam * size_W  # the code's scalar, from the size the loss already took
-    if config.convention == "seed":  # correct: the gradient of N times the stated loss
-        size, gradient, _ = penalty_terms(replace(config, convention="exact"), 1)
-    return size, lambda W, size_W: gradient(W)
 
 
 def grid_points(X, options):
@@ -219,63 +213,100 @@ def grid_points(X, options):
     return np.linspace(x_min, x_max, options.grid), np.linspace(y_min, y_max, options.grid)
 
 
+def articles_network(config, acts, biases, y):
+    """Whether the run is the article's kind of network, for which accuracy and grids are measured cheaply:
+    one hidden layer of sigmoid or tanh units, no biases, two classes (mlp_core/accuracy.py)."""
+    return len(acts) == 2 and acts[0].slope_max is not None and all(b is None for b in biases) and y.shape[1] == 2
+
+
+class FullAccuracy:
+    """The accuracy after each update from all points, for networks the cheap meter does not cover."""
+
+    def __init__(self, X, y, weights, biases, functions, out):
+        self.X, self.labels, self.out = X, y.argmax(axis=1), out
+        self.weights, self.biases, self.functions = weights, biases, functions  # updated in place by train
+
+    def record(self, k, *_):
+        predicted = network.predict(self.X, self.weights, self.biases, self.functions)
+        self.out[k] = np.count_nonzero(predicted == self.labels) / len(self.X)
+
+    def flush(self):
+        pass
+
+
+def grid_of(grid_x, grid_y, weights, biases, acts, cheap, rows=2048):
+    """The predicted class over the grid, classes[i, j] at (grid_x[j], grid_y[i])."""
+    if cheap:
+        return grid_classes(grid_x, grid_y, weights[0], weights[1], acts[0])
+    gx, gy = np.meshgrid(grid_x, grid_y)
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    functions = [act.function for act in acts]
+    classes = np.concatenate([network.predict(points[i:i + rows], weights, biases, functions)
+                              for i in range(0, len(points), rows)])
+    return classes.reshape(gy.shape)
+
+
 def train(config, options=None, progress=None):
     """Train per config and options; progress(done, total) is called now and then. Returns a Run."""
     options = options or TrainOptions()
     validate(config)
     validate_options(options)
-    if config.bias or "b1" in config.values or "b2" in config.values:
-        raise ConfigError("training runs have no biases (the article's network): drop --bias, b1 and b2")
+    _check(config.convention == "seed" or options.reg_gradient == "code",
+           "--reg-gradient correct changes the seed convention's penalty gradient; the exact convention already "
+           "uses the correct one: drop --reg-gradient or use --convention seed")
     start = resolve_inputs(config)
-    X, y, W1, W2 = start["X"], start["y"], start["W1"].copy(), start["W2"].copy()
-    if "X" in config.values:
-        X_all, y_all = X, y
-    else:
-        X_all, y_all = xor_data(config.points, config.data_seed)
-    activation = ACTIVATIONS[config.activation]
-    act, derivative = in_place(activation), activation.derivative
-    N, lam = X.shape[0], config.reg
-    XT = X.T  # dz1_dW1 transposed, once
-    n = N if config.convention == "exact" else 1  # the code sums the data gradient over the batch
-    size, penalty = penalty_gradient(config, options, N)
+    X, y = start["X"], start["y"]
+    _check(X.shape[1] == 2, f"training runs draw the decision boundary over the plane: X must have 2 columns, "
+                            f"it has {X.shape[1]}")
+    params = {name: start[name].copy() for name in start if name[0] in "Wb"}
+    L = sum(1 for name in params if name[0] == "W")
+    weights = [params[f"W{k}"] for k in range(1, L + 1)]  # the arrays of params, updated in place
+    biases = [params.get(f"b{k}") for k in range(1, L + 1)]
+    X_all, y_all = (X, y) if "X" in config.values else load_data(config.data, config.points, config.data_seed)
+    acts = layer_activations(config, L)
+    N, lam, penalty = X.shape[0], config.reg, config.penalty
+    exact = config.convention == "exact"
+    n = N if exact else 1  # the code sums the data gradient over the batch
+    code = not exact and options.reg_gradient == "code"  # the code's scalar lambda sum W^2 on every entry
+    at_z = config.loss == "cross-entropy"
     clip = clipper(options)
     grid_x, grid_y = grid_points(X_all, options)
+    cheap = articles_network(config, acts, biases, y_all)
 
     total = options.iterations
     loss, accuracy = np.empty(total), np.empty(total)
     snapshots, diverged_at = [], None
     alpha = learning_rates(config, options, 1, total)
-    accuracy_after = AccuracyMeter(X_all, y_all, activation, W1, W2, out=accuracy)
+    accuracy_after = (AccuracyMeter(X_all, y_all, acts[0], *weights, out=accuracy) if cheap else
+                      FullAccuracy(X_all, y_all, weights, biases, [act.function for act in acts], accuracy))
     report_every = max(1, min(options.every, 10_000))
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for k in range(total):  # ndarray.dot: the product @ computes, with less overhead per call
+    trained = [*weights, *(b for b in biases if b is not None)]  # what the updates change, in gradients' order
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"), threadpool_limits(1):
+        for k in range(total):
             # Forward
-            h1 = act(X.dot(W1))
-            h2 = act(h1.dot(W2))
+            zs, hs = network.forward(X, weights, biases, acts, keep=False)  # zs[-1]: softmax keeps the logits
+            error = hs[-1] - y
             # Loss
-            error = h2 - y  # = -(y - h2), exactly
-            size_W1, size_W2 = size(W1), size(W2)
-            loss[k] = np.square(error).sum() / (2 * N) + lam * (size_W1 + size_W2) / (2 * N)
+            sizes = [network.penalty_size(W, penalty) for W in weights]
+            loss[k] = network.data_loss(config.loss, y, hs[-1], zs[-1], N, error) + lam * sum(sizes) / (2 * N)
             # Backward
-            dL_dh2 = error / n if n > 1 else error  # the code sums over the batch (n = 1); exact convention: n = N
-            dh2_dz2 = derivative(h2)
-            dL_dz2 = dL_dh2 * dh2_dz2
-            dL_dW2 = h1.T.dot(dL_dz2) + penalty(W2, size_W2)
-            dL_dh1 = dL_dz2.dot(W2.T)
-            dh1_dz1 = derivative(h1)
-            dL_dW1 = XT.dot(dL_dh1 * dh1_dz1) + penalty(W1, size_W1)
+            dL_dW, dL_db = network.backward(network.output_gradient(error, n), hs, weights, biases, acts, at_z)
+            gradients = [g + network.penalty_gradient(W, size, lam, penalty, n, code)
+                         for g, W, size in zip(dL_dW, weights, sizes)]
+            gradients += [g for g in dL_db if g is not None]
             if clip:  # a remedy, off in the article's runs
-                dL_dW1, dL_dW2 = clip(dL_dW1, dL_dW2)
+                gradients = clip(gradients)
             # Weight updates
-            W2 += -alpha[k] * dL_dW2
-            W1 += -alpha[k] * dL_dW1
+            for W, g in zip(trained, gradients):
+                network.update(W, alpha[k], g, out=W)
 
-            accuracy_after.record(k, W1, W2)
+            accuracy_after.record(k, *weights)
             done = k + 1
             if done % options.every == 0:
                 accuracy_after.flush()
-                snapshots.append(Snapshot(done, float(loss[k]), float(accuracy[k]), W1.copy(), W2.copy(),
-                                          grid_classes(grid_x, grid_y, W1, W2, activation)))
+                snapshots.append(Snapshot(done, float(loss[k]), float(accuracy[k]),
+                                          {name: p.copy() for name, p in params.items()},
+                                          grid_of(grid_x, grid_y, weights, biases, acts, cheap)))
             if progress and done % report_every == 0:
                 progress(done, total)
             if diverged_at is None and not math.isfinite(loss[k]):
@@ -286,13 +317,34 @@ def train(config, options=None, progress=None):
     loss, accuracy = loss[:done].copy(), accuracy[:done].copy()
     finite = np.flatnonzero(np.isfinite(loss))
     return Run(config=config, options=options, loss=loss, accuracy=accuracy, snapshots=snapshots,
-               grid_x=grid_x, grid_y=grid_y, W1=W1, W2=W2, diverged_at=diverged_at,
+               grid_x=grid_x, grid_y=grid_y, params=params, diverged_at=diverged_at,
                lowest_loss_at=int(finite[np.argmin(loss[finite])]) + 1 if len(finite) else None,
                last_finite_loss=float(loss[finite[-1]]) if len(finite) else None, X=X_all, y=y_all)
 
 
-def describe(run):
-    """A few lines on the run: settings, final loss and accuracy, and divergence in plain words."""
+def network_words(config, params=None):
+    """'50 hidden units' (the article's network), '8, 8 hidden units (relu), softmax output, cross-entropy, biases,
+    spiral data'. With a run's `params`, the layer sizes and biases are those of the weights (explicit values decide
+    them), else the config's."""
+    hidden, bias = config.hidden, config.bias
+    if params:
+        weights = sorted((name for name in params if name[0] == "W"), key=lambda name: int(name[1:]))
+        hidden, bias = [params[name].shape[1] for name in weights[:-1]], "b1" in params
+    words = [f"{', '.join(map(str, hidden)) or 'no'} hidden unit{'' if hidden == [1] else 's'}"]
+    if config.activation != "sigmoid" and hidden:
+        words[0] += f" ({config.activation})"
+    if config.loss != "mse" or config.output_activation:
+        words.append(f"{output_activation(config)} output, {config.loss}")
+    if bias:
+        words.append("biases")
+    if config.data != "xor":
+        words.append(f"{config.data} data")
+    return ", ".join(words)
+
+
+def describe(run, precision=8):
+    """A few lines on the run: settings, final loss and accuracy (`precision` significant digits), and
+    divergence in plain words."""
     c, o = run.config, run.options
     rules = [f"{c.convention} convention"]
     if c.convention == "seed" and c.reg:
@@ -301,15 +353,16 @@ def describe(run):
         rules.append(f"{o.decay} learning-rate decay (rate {o.decay_rate})")
     if o.clip != "none":
         rules.append(f"gradients clipped by {o.clip} at {o.clip_at}")
-    lines = [f"{run.iterations} iterations, {c.hidden} hidden units, lr {c.lr}, lambda {c.reg} ({c.penalty}), "
+    lines = [f"{run.iterations} iterations, {network_words(c, run.params)}, lr {c.lr}, lambda {c.reg} ({c.penalty}), "
              + ", ".join(rules),
-             f"final loss {run.loss[-1]:.8g}, accuracy {run.accuracy[-1]:.4f}"]
+             f"final loss {run.loss[-1]:.{precision}g}, accuracy {run.accuracy[-1]:.4f}"]
     if run.lowest_loss_at:
-        lines.append(f"lowest loss {run.loss[run.lowest_loss_at - 1]:.8g} at iteration {run.lowest_loss_at}")
+        lines.append(f"lowest loss {run.loss[run.lowest_loss_at - 1]:.{precision}g} at iteration {run.lowest_loss_at}")
     if run.diverged_at:
         then = ("stopped there" if run.iterations == run.diverged_at
                 else f"went on to iteration {run.iterations} as asked")
-        last = "" if run.last_finite_loss is None else f"; the last finite loss was {run.last_finite_loss:.8g}"
+        last = "" if run.last_finite_loss is None else f"; the last finite loss was {run.last_finite_loss:.{precision}g}"
         lines.append(f"diverged: the loss stopped being a finite number at iteration {run.diverged_at}{last}; {then}")
-    lines.append(f"{len(run.snapshots)} snapshots, one every {o.every} iterations")
+    count = len(run.snapshots)
+    lines.append(f"{count} snapshot{'' if count == 1 else 's'}, one every {o.every} iterations")
     return "\n".join(lines) + "\n"

@@ -18,8 +18,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Axes, Circle, C
 from manim.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP
 
 from mlp_core.activations import ACTIVATIONS
-from mlp_core.formatting import format_number
-from mlp_core.trace import SYMBOLS
+from mlp_core.formatting import format_number, format_operand
+from mlp_core.notation import ACTIVATION_LATEX, latex, symbol
 from scenes import style
 
 
@@ -221,10 +221,10 @@ class MatrixProduct:
             if k is None:
                 pieces.append((r"\cdots",))
                 continue
-            b = self.right.number(k, c)
-            pieces.append((self.left.number(r, k), r"\times", f"({b})" if b.startswith("-") else b))
+            left = self.left.number(r, k)
+            pieces.append((format_operand(left) if pieces else left, r"\times", format_operand(self.right.number(k, c))))
         if self.bias is not None:
-            pieces.append((self.bias.number(0, c),))
+            pieces.append((format_operand(self.bias.number(0, c)),))
         return pieces
 
     def expression_strings(self, r, c):
@@ -499,7 +499,7 @@ class ActivationCurve(VGroup):
                          axis_config={"color": style.MUTED, "include_tip": False, "stroke_width": 2})
         self.function = function
         self.curve = self.axes.plot(function, x_range=[-reach, reach], color=style.FORWARD, stroke_width=3.5)
-        name = tex(rf"{ACTIVATIONS[activation].latex}(z)", font_size=style.SMALL + 4, color=style.FORWARD)
+        name = tex(rf"{ACTIVATION_LATEX[activation] or ''}(z)", font_size=style.SMALL + 4, color=style.FORWARD)
         name.next_to(self.axes.c2p(reach, function(reach)), UP + LEFT, buff=0.1)
         self.axis_labels = VGroup(tex("z", font_size=style.SMALL + 4).next_to(self.axes.x_axis, RIGHT, buff=0.1),
                                   tex("h", font_size=style.SMALL + 4).next_to(self.axes.y_axis, UP, buff=0.1))
@@ -572,7 +572,7 @@ class ErrorBars(VGroup):
 class ChainRule(VGroup):
     """A chain rule `lhs = f1 f2 ...` as one MathTex, its factors framed in colour, and their definitions.
 
-    Names are trace names (LaTeX from mlp_core.trace.SYMBOLS). A frame surrounds one factor or several
+    Names are trace names (LaTeX from mlp_core.notation.symbol). A frame surrounds one factor or several
     neighbouring ones, dashed where their product is reused from another chain rule. Definitions are
     `[factor] = rhs` rows read from the trace's formulas, linked to their factor by elbow arrows (figures 10, 14).
     Every part is built up front, so the layout is known before anything is shown; the make_*_animation
@@ -582,7 +582,7 @@ class ChainRule(VGroup):
     def __init__(self, lhs, factors, font_size=style.BODY):
         super().__init__()
         self.names, self.font_size = [lhs, *factors], font_size
-        self.expression = tex(SYMBOLS[lhs], "=", *(SYMBOLS[name] for name in factors), font_size=font_size)
+        self.expression = tex(symbol(lhs), "=", *(symbol(name) for name in factors), font_size=font_size)
         for k, term in enumerate(self.expression[3:], start=1):  # a gap between factors, so frames do not touch
             term.shift(0.16 * k * RIGHT)
         self.boxes, self.definitions, self.arrows = {}, {}, []
@@ -607,10 +607,10 @@ class ChainRule(VGroup):
         """Rows `[factor] = rhs` (the trace's formulas) side by side below, each reached by an elbow arrow."""
         rows = VGroup()
         for name, color in zip(names, colors):
-            symbol = tex(SYMBOLS[name], font_size=self.font_size)
-            rhs = tex("= " + trace.step(name).formula.split(" = ", 1)[1], font_size=self.font_size)
-            row = VGroup(symbol, rhs.next_to(symbol, RIGHT, buff=0.15))
-            row.add(self.frame(symbol, color))
+            lhs = tex(symbol(name), font_size=self.font_size)
+            rhs = tex("= " + latex(trace.step(name).expr), font_size=self.font_size)
+            row = VGroup(lhs, rhs.next_to(lhs, RIGHT, buff=0.15))
+            row.add(self.frame(lhs, color))
             self.definitions[name] = row
             rows.add(row)
         rows.arrange(RIGHT, buff=spacing).next_to(self.expression, DOWN, buff=buff)

@@ -7,7 +7,7 @@
 CDN cannot be reached, scripts/revealjs_cache.sh fills that cache from npm): the HTML then needs no network.
 Needs the [slides] extra (manim-slides). The construct is Backprop's own; only the pauses change: a figure's
 section starts a slide whose speaker notes name the figure, and each beat waits for a key press instead of
-a few seconds.
+a few seconds. The deck stays silent (no voice, whatever MLP_VOICE says): a presenter speaks over slides.
 """
 from manim_slides import Slide
 
@@ -15,6 +15,8 @@ from scenes.backprop import Backprop
 
 
 class BackpropSlides(Backprop, Slide):
+    narrated = False
+
     def next_section(self, name="unnamed", *args, **kwargs):
         """A new slide at each figure, named in its notes (`convert` writes them into the HTML)."""
         super().next_section(name, *args, notes=name, **kwargs)

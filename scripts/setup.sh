@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 apt_packages=(build-essential pkg-config libcairo2-dev libpango1.0-dev
-              texlive-latex-base texlive-latex-extra dvisvgm poppler-utils python3-venv python3-dev)
+              texlive-latex-base texlive-latex-extra dvisvgm poppler-utils python3-venv python3-dev
+              lmodern chromium  # the worksheets' fonts; the classroom page's browser tests (with playwright)
+              espeak-ng festival festvox-us-slt-hts sox)  # the narrator's voices (scenes/voice.py)
 missing=()
 for package in "${apt_packages[@]}"; do
     # python3-venv/-dev only matter for Debian's own python3; a python with venv and headers needs neither.

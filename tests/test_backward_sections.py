@@ -180,14 +180,15 @@ def test_nothing_leaves_the_frame_or_overlaps(built):
                     (label, figure, a, b)
 
 
-def test_code_blocks_are_the_projects_code():
-    """Five blocks: init_weights without its docstring, then the training loop cut at its marker comments."""
+def test_code_blocks_are_the_articles_loop_that_the_tests_run():
+    """Five blocks of mlp_core.article.training_loop (the loop tests/test_train.py holds training to): the input
+    calibration, then the loop cut at its marker comments, without the accuracy that only the plots need."""
     blocks = code_blocks()
     assert len(blocks) == 5
-    assert blocks[0].startswith("def init_weights(") and '"""' not in blocks[0]
-    assert [block.splitlines()[0] for block in blocks[1:]] == ["# Forward", "# Loss", "# Backward",
-                                                                 "# Weight updates"]
-    assert "dL_dW2" in blocks[3] and "W1 +=" in blocks[4] and "accuracy" not in blocks[4]
+    assert [block.splitlines()[0].split(":")[0] for block in blocks] == [
+        "# Input calibration", "# Forward step", "# Loss function", "# Backward step", "# Weight updates"]
+    assert "w1 /= np.sqrt(input_dim)" in blocks[0] and "for i in" not in blocks[0]
+    assert "dL_dw2" in blocks[3] and "w1 += -learning_rate * dL_dw1" in blocks[4] and "accuracies" not in blocks[4]
 
 
 def test_code_figure_shows_five_framed_blocks(built):

@@ -23,7 +23,7 @@ def test_trace_json_to_file_reloads(cli, tmp_path):
     result = cli("trace", "--json", "-o", "t.json", "--reg", "0.01", "--convention", "seed")
     assert result.returncode == 0 and result.stdout == ""
     data = json.loads((tmp_path / "t.json").read_text())
-    assert data["schema"] == 1 and data["config"]["reg"] == 0.01
+    assert data["schema"] == 2 and data["config"]["reg"] == 0.01
     assert data["values"]["z1"] == [[pytest.approx(-1.40982136, abs=5e-9), pytest.approx(0.91005018, abs=5e-9),
                                      pytest.approx(-0.04529517, abs=5e-9)]]
     step = next(s for s in data["steps"] if s["name"] == "dL_dW2")
@@ -59,6 +59,73 @@ def test_check_names_the_first_mismatch_and_its_inputs(cli, tmp_path):
     assert "first mismatch: dh2_dz2 = h2(1 - h2); it depends on h2 (matches)" in result.stdout
 
 
+@pytest.mark.parametrize("text, line", [
+    # the article's W1 (2x3) transposed
+    ('{"W1": [[-0.6775, -0.5366], [0.3777, 0.6092], [-0.0737, 0.2115]]}', "W1: MISMATCH: W1 is 2×3, yours is 3×2"),
+    # z1 as a column
+    ('{"z1": [[-1.41], [0.91], [-0.05]]}', "z1: MISMATCH: z1 is 1×3 (or a list of 3 numbers), yours is 3×1"),
+    ('{"z1": [-1.41, 0.91]}', "z1: MISMATCH: z1 is 1×3 (or a list of 3 numbers), yours is a list of 2 numbers"),
+    ('{"W2": [[-0.41, -0.31], [-0.32], [-0.45, 0.15]]}',
+     "W2: MISMATCH: W2 is 3×2, yours is a ragged list (rows of 2, 1 and 2 numbers)"),
+    ('{"W2": [[-0.41, -0.31], -0.32, [-0.45, 0.15]]}', "W2: MISMATCH: W2 is 3×2, yours is a ragged list"),
+    ('{"loss": [0.3005]}', "loss: MISMATCH: loss is a number, yours is a list of 1 number"),
+])
+def test_check_a_wrongly_shaped_value_is_a_mismatch_that_says_both_shapes(cli, tmp_path, text, line):
+    write(tmp_path, "hand.json", text)
+    result = cli("check", "hand.json")
+    assert result.returncode == 1 and result.stderr == "", result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(line), result.stdout
+    assert lines[-1].startswith(f"first mismatch: {line.split(':')[0]}")
+
+
+def test_check_one_row_may_be_written_flat_and_a_flat_bias_as_one_row(cli, tmp_path):
+    write(tmp_path, "hand.json", '{"z1": [[-1.41, 0.91, -0.05]], "h1": [0.1963, 0.7130, 0.4887], '
+                                 '"b1": [[0, 0, 0]], "b2": [0, 0]}')
+    result = cli("check", "hand.json", "--bias")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == ["b1: match (0 decimals): [0 0 0]",  # in the trace's order
+                                          "b2: match (0 decimals): [0 0]",
+                                          "z1: match (2 decimals): [-1.41 0.91 -0.05]",
+                                          "h1: match (4 decimals): [0.1963 0.7130 0.4887]"]
+    write(tmp_path, "hand.json", '{"b1": [[0], [0], [0]]}')
+    result = cli("check", "hand.json", "--bias")
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == "b1: MISMATCH: b1 is a list of 3 numbers, yours is 3×1"
+
+
+def test_check_prints_matrices_as_matrices_with_each_entrys_precision(cli, tmp_path):
+    # W1 = [[-0.67746455 0.37769425 -0.07365253] [-0.53663519 0.60920496 0.21149622]], written at 2 to 4 decimals
+    write(tmp_path, "hand.json", '{"W1": [[-0.68, 0.3777, -0.07], [-0.537, 0.61, 0.2115]]}')
+    result = cli("check", "hand.json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == ["W1: match (2–4 decimals, each entry at its own):",
+                                          "  [[-0.68  0.3777 -0.07  ]",
+                                          "   [-0.537 0.61    0.2115]]"]
+
+
+def test_check_shows_a_mismatched_matrix_beside_the_traces_at_the_same_decimals(cli, tmp_path):
+    # dL_dW2 = [[-0.02879856 0.02209533] [-0.10462365 0.08027117] [-0.07170623 0.0550157]]; 0.0550 slipped to 0.0505
+    write(tmp_path, "hand.json", '{"dL_dW2": [[-0.0288, 0.0221], [-0.1046, 0.0803], [-0.0717, 0.0505]], '
+                                 '"h1": [0.2, 0.7140, 0.49]}')
+    result = cli("check", "hand.json")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        # h1 = [0.19626223 0.71301043 0.48867814]: 0.7140 is off by 0.001, ten units of its last decimal
+        "h1: MISMATCH (1–4 decimals, each entry at its own): wrong at entry 2",
+        "  yours:     [0.2 0.7140 0.49]",
+        "  the trace: [0.2 0.7130 0.49]",
+        "dL_dW2: MISMATCH (4 decimals): wrong at row 3 column 2",
+        "  yours:     [[-0.0288 0.0221]",
+        "              [-0.1046 0.0803]",
+        "              [-0.0717 0.0505]]",
+        "  the trace: [[-0.0288 0.0221]",
+        "              [-0.1046 0.0803]",
+        "              [-0.0717 0.0550]]",
+        "first mismatch: h1 = sigmoid(z1); it depends on z1 (not in your file)",
+    ]
+
+
 def test_errata_lists_the_articles_misprints(cli):
     out = cli("errata").stdout
     misprints = [line for line in out.splitlines() if "MISPRINT" in line]
@@ -83,7 +150,7 @@ def write(tmp_path, name, text):
     (["trace", "--lr", "nan"], "learning rate (--lr) must be a finite number >= 0"),
     (["trace", "--lr", "-0.1"], "learning rate (--lr) must be a finite number >= 0"),
     (["trace", "--lr", "inf"], "finite number"),
-    (["trace", "--activation", "relu"], "invalid choice: 'relu'"),
+    (["trace", "--activation", "softplus"], "invalid choice: 'softplus'"),
     (["trace", "--precision", "40"], "--precision must be between 0 and 17"),
     (["trace", "--config", "missing.json"], "missing.json: cannot read"),
 ])
@@ -111,7 +178,7 @@ def test_bad_config_files(cli, tmp_path, filename, text, says):
 
 @pytest.mark.parametrize("text, says", [
     ('{"z3": [1, 2]}', "unknown name 'z3'"),
-    ('{"z1": [1, 2]}', "z1 has 2 numbers but the trace's z1 has 3"),
+    ('{"W1": [[1, "a"], [2, 3]]}', "W1 must be a number or a list of numbers"),
     ('{"z1": "abc"}', "z1 must be a number or a list of numbers"),
     ("[1, 2]", "expected a JSON object"),
 ])
@@ -119,3 +186,11 @@ def test_bad_hand_files(cli, tmp_path, text, says):
     write(tmp_path, "hand.json", text)
     result = cli("check", "hand.json")
     assert result.returncode == 2 and says in result.stderr and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_errata_precision_changes_what_is_shown_not_what_is_misprinted(cli):
+    """The article prints 8 decimals: the misprints are the same four at any --precision; only the shown values
+    change (at 3 decimals the correct dh2/dz2 is [0.234 0.248])."""
+    out = cli("errata", "--precision", "3").stdout
+    assert out.strip().splitlines()[-1] == "22 printed values checked, 4 misprinted"
+    assert "correct: [0.234 0.248]" in out

@@ -1,11 +1,9 @@
 """The explainer scene: it builds for several networks, shows the trace's numbers, keeps to the frame,
 refuses a bad trace file with one line, and renders whole at low quality with one clip per figure."""
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from manim import MathTex, Text, tempconfig
@@ -15,11 +13,11 @@ from mlp_core.config import Config
 from mlp_core.trace import compute_trace
 from mlp_core.trace_json import dumps
 from scenes.backprop import FIGURES, Backprop
+from scenes import narration
 from scenes.mobjects import MatrixProduct, TraceMatrix
 from screen import on_screen
 
 ROOT = Path(__file__).resolve().parents[1]
-MANIM = [sys.executable, "-m", "manim"]
 CONFIGS = {
     "article": Config(),
     "hidden1": Config(hidden=1),
@@ -30,16 +28,27 @@ CONFIGS = {
 HALF_WIDTH, HALF_HEIGHT = 14.22 / 2, 8.0 / 2
 
 
+class Stills(dict):
+    """Figure name -> what is on screen at its end; `said`: figure name -> the subtitles it said, in order."""
+    said = None
+
+
 class Recorder(Backprop):
-    """Backprop that keeps what is on screen at the end of every figure."""
+    """Backprop that keeps what is on screen at the end of every figure, and what each figure said."""
 
     def construct(self):
-        self.stills = {}
+        self.stills = Stills()
+        self.stills.said = {}
         figures, self.figures = self.figures, []
         for name, figure in figures:
             self.figures = [(name, figure)]
+            self.stills.said[name] = []
             super().construct()
             self.stills[name] = list(self.mobjects)
+
+    def say(self, words):
+        self.stills.said[self.figures[0][0]].append(words)
+        super().say(words)
 
 
 def build(config, output):
@@ -48,7 +57,7 @@ def build(config, output):
     settings = {"dry_run": True, "media_dir": str(ROOT / "renders"), "output_file": str(output),
                 "verbosity": "WARNING", "progress_bar": "none"}
     with tempconfig(settings):
-        scene = Recorder(trace=trace, skip_animations=True)
+        scene = Recorder(trace=trace, voice=None, skip_animations=True)
         scene.render()
     return scene.stills, trace
 
@@ -79,6 +88,18 @@ def test_every_figure_is_a_section_and_builds(built):
     label, stills, trace = built
     assert list(stills) == [name for name, _ in FIGURES]
     assert all(stills[name] for name in stills), "a figure ends on an empty screen"
+
+
+def test_subtitles_are_the_figures_scripts(built):
+    """Every subtitle is a line of its figure's script (scenes/narration.py), and every line is said, but the
+    note on a misprint only where the article misprinted (the article's own network)."""
+    label, stills, trace = built
+    for name, said in stills.said.items():
+        script = narration.figure(trace, int(name[:2]))
+        assert said and set(said) <= set(script.values()), (name, set(said) - set(script.values()))
+        assert set(script.values()) - set(said) <= {narration.MISPRINT}, name
+    notes = [name for name, said in stills.said.items() if narration.MISPRINT in said]
+    assert notes == (["12_factors_w2", "13_update_w2", "16_factors_w1"] if label == "article" else [])
 
 
 def test_displayed_numbers_are_the_traces(built):
@@ -150,20 +171,12 @@ def describe(text):
     return text.get_tex_string() if isinstance(text, MathTex) else text.text
 
 
-def run_manim(args, env_trace=None, cwd=ROOT):
-    env = dict(os.environ)
-    env.pop("MLP_TRACE", None)
-    if env_trace is not None:
-        env["MLP_TRACE"] = str(env_trace)
-    return subprocess.run(MANIM + args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-
-
 @pytest.mark.parametrize("content", [None, "{not json", json.dumps({"schema": 1})])
-def test_bad_trace_file_is_one_line_and_exit_2(tmp_path, content):
+def test_bad_trace_file_is_one_line_and_exit_2(tmp_path, content, manim):
     path = tmp_path / "trace.json"
     if content is not None:
         path.write_text(content)
-    result = run_manim(["--dry_run", "--media_dir", str(tmp_path / "media"), "scenes/backprop.py"], env_trace=path)
+    result = manim(["--dry_run", "--media_dir", tmp_path / "media", "scenes/backprop.py"], MLP_TRACE=path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: MLP_TRACE:") and str(path) in lines[0], result.stderr
@@ -171,18 +184,21 @@ def test_bad_trace_file_is_one_line_and_exit_2(tmp_path, content):
     assert not list((tmp_path / "media").rglob("*.mp4"))
 
 
-def test_whole_explainer_renders_with_sections(tmp_path):
-    """One -ql render of a trace file: the video, one clip per figure with a sane duration, the subtitles."""
+def test_whole_explainer_renders_with_sections(tmp_path, manim):
+    """One -ql render of a trace file: the video, one clip per figure with a sane duration, the subtitles.
+    Without MLP_VOICE it is silent (no audio stream) and a note on stderr says how to add a voice."""
     path = tmp_path / "trace.json"
     path.write_text(dumps(compute_trace(Config())))
     settings = tmp_path / "manim.cfg"  # the project's TeX cache, so only the rendering is timed by the suite
     settings.write_text(f"[CLI]\nmedia_dir = {tmp_path / 'media'}\ntex_dir = {ROOT / 'renders' / 'Tex'}\n"
                         "background_color = WHITE\n")
-    result = run_manim(["-ql", "--save_sections", "--config_file", str(settings), "scenes/backprop.py"],
-                       env_trace=path)
+    result = manim(["-ql", "--save_sections", "--config_file", settings, "scenes/backprop.py"], MLP_TRACE=path)
     assert result.returncode == 0, result.stderr[-2000:]
+    assert any(line.startswith("note: silent video; MLP_VOICE=festival") for line in result.stderr.splitlines())
     videos = tmp_path / "media" / "videos" / "backprop" / "480p15"
     assert (videos / "Backprop.mp4").stat().st_size > 100_000
+    with av.open(str(videos / "Backprop.mp4")) as video:
+        assert not video.streams.audio
     assert (videos / "Backprop.srt").read_text().count("-->") >= 2 * len(FIGURES)
     index = json.loads((videos / "sections" / "Backprop.json").read_text())
     assert [section["name"] for section in index] == [name for name, _ in FIGURES]

@@ -175,7 +175,7 @@ def test_presets_are_the_articles_runs():
     assert set(PRESETS) == set(expected)
     for name, (hidden, reg) in expected.items():
         config, options = preset(name)
-        assert (config.hidden, config.reg, config.lr, config.batch, config.sample) == (hidden, reg, 0.003, 50, 0)
+        assert (config.hidden, config.reg, config.lr, config.batch, config.sample) == ([hidden], reg, 0.003, 50, 0)
         assert config.convention == "seed" and (options.iterations, options.every) == (100_000, 1000)
 
 
@@ -246,7 +246,7 @@ def test_cli_reports_divergence_in_its_own_words(capsys):
     (["--clip", "norm", "--clip-at", "-1"], "clip_at"),
     (["--decay", "step"], "--decay-rate"),
     (["--bounds", "1", "0", "0", "1"], "bounds"),
-    (["--bias"], "biases"),
+    (["--decay", "inverse"], "--decay-rate"),
     (["--lr", "nan"], "learning rate"),
     (["--preset", "fig20", "--config", "x.json"], "either --preset or --config"),
     (["-o", "run.txt"], ".json or .npz"),

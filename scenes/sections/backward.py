@@ -1,19 +1,17 @@
 """Figures 10-17: the backward pass: the chain rule for W2, then for W1, each factor's numbers, the updates.
 
-Formulas are the trace's (Step.formula) and numbers its values: a formula's symbols are swapped for the
+Formulas are the trace's (its steps' structure, mlp_core.notation) and numbers its values: a formula's names are swapped for the
 matrices they stand for, so "h_2(1 - h_2)" becomes "[0.37 0.45](1 - [0.37 0.45])" for any network.
 Where the article misprinted a number (mlp_core.article.misprints), the correct value is shown and a note
 quotes what the article printed.
 """
-import re
-
 from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Create, FadeIn, FadeOut, LaggedStart, MathTex,
                    ReplacementTransform, TransformFromCopy, VGroup, Write)
 
 from mlp_core.article import misprints
 from mlp_core.formatting import format_number
-from mlp_core.trace import SYMBOLS
-from scenes import style
+from mlp_core.notation import Ref, pieces, symbol
+from scenes import narration, style
 from scenes.mobjects import ChainRule, NetworkDiagram, TraceMatrix, fit, label, result_box, tex, wrap_rows
 
 # Each factor's colour, as in the article; dL_dz2 is the product reused from W2's chain rule (dashed).
@@ -23,16 +21,6 @@ COLORS = {"dL_dh2": style.FACTOR_DL_DH2, "dh2_dz2": style.FACTOR_DH2_DZ2, "dz2_d
 DASHED = {"dL_dz2"}
 W2_FACTORS = ("dL_dh2", "dh2_dz2", "dz2_dW2")
 W1_FACTORS = ("dL_dh1", "dh1_dz1", "dz1_dW1")
-FACTOR_WORDS = {
-    "dL_dh2": "Now the numbers, from the forward pass. First, how the loss moves with the output: "
-              "the output's error, with a minus sign.",
-    "dh2_dz2": "Second: the slope of the output's activation, written with the output itself.",
-    "dz2_dW2": "Third: z2 grows with W2 in proportion to what comes into it, the hidden layer h1.",
-    "dL_dh1": "The numbers for W1. First, how the loss moves with the hidden layer: "
-              "the reused product, sent back through W2.",
-    "dh1_dz1": "Second: the slope of the hidden layer's activation.",
-    "dz1_dW1": "Third: z1 grows with W1 in proportion to the input X.",
-}
 TOP, BOTTOM = 4.0 - style.MARGIN, -4.0 + style.MARGIN
 LEFT_EDGE = -style.FRAME_WIDTH / 2
 
@@ -106,14 +94,10 @@ class Board:
         self.blocks = [staying]
 
 
-def split_formula(latex, names):
-    """A formula's LaTeX cut at the symbols of `names` and at alpha: a list of LaTeX pieces and names."""
-    latex = latex.replace(r"\left(", "(").replace(r"\right)", ")")
-    symbols = {SYMBOLS[name]: name for name in names}
-    symbols[r"\alpha"] = "alpha"
-    pattern = "|".join(re.escape(symbol) for symbol in sorted(symbols, key=len, reverse=True))
-    parts = re.split(f"({pattern})", latex)
-    return [symbols[part] if k % 2 else part.strip() for k, part in enumerate(parts) if k % 2 or part.strip()]
+def formula_parts(step):
+    """A step's right-hand side as LaTeX pieces and names, from its structure (mlp_core.notation)."""
+    return [p.name if isinstance(p, Ref) else p.latex.strip() for p in pieces(step.expr, sized=False)
+            if isinstance(p, Ref) or p.latex.strip()]
 
 
 def glued(pieces):
@@ -145,10 +129,10 @@ class Derivation:
     def __init__(self, trace, name, boxed_result=False):
         precision = style.precision_for(trace)
         step = trace.step(name)
-        self.name, self.parts = name, split_formula(step.formula.split(" = ", 1)[1], step.inputs)
+        self.name, self.parts = name, formula_parts(step)
         named = [k for k, part in enumerate(self.parts) if part in step.inputs or part == "alpha"]
-        lhs = tex(SYMBOLS[name])
-        rhs = tex("=", *(SYMBOLS.get(part, r"\alpha") if k in named else part for k, part in enumerate(self.parts)))
+        lhs = tex(symbol(name))
+        rhs = tex("=", *(symbol(part) if k in named else part for k, part in enumerate(self.parts)))
         self.first = VGroup(lhs, rhs.next_to(lhs, RIGHT, buff=0.12))
         self.symbols = {k: rhs[k + 1] for k in named}
         self.frames = VGroup(*(self.frame(self.parts[k], self.symbols[k]) for k in named if self.parts[k] in COLORS))
@@ -169,7 +153,7 @@ class Derivation:
 
         result = TraceMatrix(trace.values[name], precision=precision, font_size=style.NUMBER)
         if boxed_result:
-            self.result = VGroup(tex(SYMBOLS[name], "="), result).arrange(RIGHT, buff=0.15)
+            self.result = VGroup(tex(symbol(name), "="), result).arrange(RIGHT, buff=0.15)
             self.result.add(result_box(self.result))
         else:
             self.result = VGroup(tex("="), result).arrange(RIGHT, buff=0.15)
@@ -222,7 +206,7 @@ class Derivation:
             board.place(self.result, left=LEFT_EDGE if self.boxed_result else self.equals_x())
             scene.play(FadeIn(self.result, target_position=self.numbers, scale=0.6), run_time=1.2)
         for note in notes:
-            scene.say("The article printed other numbers here; the ones shown follow from the formula.")
+            scene.say(narration.MISPRINT)
             board.place(note, left=self.equals_x(), beside=True)
             scene.play(FadeIn(note, shift=0.2 * UP), run_time=0.6)
 
@@ -266,7 +250,7 @@ def factors_with_numbers(scene, trace, lhs, factors, figure):
         if row.figure == figure and users:
             noted[users[-1]].add(row.name)
     for derivation in derivations:
-        scene.say(FACTOR_WORDS[derivation.name])
+        scene.say(narration.figure(trace, figure)[derivation.name])
         derivation.play_formula(scene, board, sources={derivation.name: chain.box(derivation.name)})
         derivation.play_numbers(scene, board, errata_notes(trace, figure, noted[derivation.name]))
         scene.beat()
@@ -302,14 +286,14 @@ def figure_10_chain_w2(scene, trace):
     chain = chain_rule("dL_dW2", W2_FACTORS)
     chain.add_definitions(trace, W2_FACTORS, [COLORS[name] for name in W2_FACTORS])
     enlarge(chain).move_to(0.2 * UP)
-    scene.say("Now backwards. How does the loss change when we nudge the weights W2? "
-               "The chain rule splits that question into three smaller ones.")
+    words = narration.figure(trace, 10)
+    scene.say(words["question"])
     scene.play(chain.make_write_animation())
     scene.beat()
-    scene.say("How the loss moves with the output h2, how h2 moves with its input z2, and how z2 moves with W2.")
+    scene.say(words["factors"])
     scene.play(chain.make_boxes_animation())
     scene.beat()
-    scene.say("Each factor is a short formula of its own.")
+    scene.say(words["definitions"])
     for animation in chain.make_definitions_animations():
         scene.play(animation, run_time=0.5)
     scene.beat()
@@ -326,20 +310,19 @@ def path_figure(scene, trace, weights, layer, factors, words, over_network=False
     scene.beat()
     scene.say(words[1])
     outer, slope, local = factors
-    first = arrow_over_network(network, "loss", layer, SYMBOLS[outer], COLORS[outer]) if over_network else \
-        network.path_arrow("loss", layer, SYMBOLS[outer], COLORS[outer])
+    first = arrow_over_network(network, "loss", layer, symbol(outer), COLORS[outer]) if over_network else \
+        network.path_arrow("loss", layer, symbol(outer), COLORS[outer])
     arrows = [first,
-              network.path_arrow(layer, layer, SYMBOLS[slope], COLORS[slope], curved=True),
-              network.path_arrow(layer, weights, SYMBOLS[local], COLORS[local])]
+              network.path_arrow(layer, layer, symbol(slope), COLORS[slope], curved=True),
+              network.path_arrow(layer, weights, symbol(local), COLORS[local])]
     scene.play(network.station("loss").animate.set_color(style.EDGE_HIGHLIGHT))
     scene.play(network.make_path_animation(arrows), network.make_highlight_layer_animation(layer), run_time=3)
     scene.beat()
 
 
 def figure_11_path_w2(scene, trace):
-    path_figure(scene, trace, "W2", "h2", W2_FACTORS, words=(
-        "On the network: W2 is every edge between the hidden layer and the output layer.",
-        "Its gradient travels back from the loss, through the output unit, to W2: one factor per step."))
+    words = narration.figure(trace, 11)
+    path_figure(scene, trace, "W2", "h2", W2_FACTORS, words=(words["edges"], words["path"]))
 
 
 def figure_12_factors_w2(scene, trace):
@@ -347,10 +330,9 @@ def figure_12_factors_w2(scene, trace):
 
 
 def figure_13_update_w2(scene, trace):
-    product_and_update(scene, trace, "dL_dW2", W2_FACTORS, "W2_new", figure=13, words=(
-        "Multiplied together, the factors give the gradient, one number per weight of W2: entry (i, j) pairs "
-        "column i of h1 with column j of the other two factors.",
-        "Each weight then takes a small step against its gradient: the learning rate alpha times the gradient."))
+    words = narration.figure(trace, 13)
+    product_and_update(scene, trace, "dL_dW2", W2_FACTORS, "W2_new", figure=13,
+                       words=(words["gradient"], words["update"]))
 
 
 # Figures 14-17: W1 ----------------------------------------------------------------------------------------------
@@ -370,28 +352,26 @@ def figure_14_chain_w1(scene, trace):
     link = inner.add_arrow(reused, inner.box("dL_dz2"), style.REUSED, dashed=True,
                            via=inner.get_bottom()[1] - 0.4)
     enlarge(VGroup(w1, w2, inner)).move_to(ORIGIN)
-    scene.say("W1 sits one layer deeper, so its chain rule has a factor that needs the chain rule itself: "
-               "how the loss changes with the hidden layer h1.")
+    words = narration.figure(trace, 14)
+    scene.say(words["deeper"])
     scene.play(w1.make_write_animation())
     scene.play(w1.make_boxes_animation("dL_dh1"))
     scene.beat()
     scene.play(Write(inner.expression), inner.make_boxes_animation("dL_dh1"))
     scene.play(inner.make_arrow_animation(up))
     scene.beat()
-    scene.say("Its first part, how the loss changes with z2, was already computed for W2: "
-               "backpropagation reuses it instead of computing it again.")
+    scene.say(words["reuse"])
     scene.play(FadeIn(w2.expression), w2.make_boxes_animation())
     scene.play(inner.make_arrow_animation(link), inner.make_boxes_animation("dL_dz2"), run_time=1.8)
     scene.beat()
-    scene.say("The other two factors work just like those of W2, one layer further down.")
+    scene.say(words["rest"])
     scene.play(w1.make_boxes_animation(*W1_FACTORS[1:]))
     scene.beat()
 
 
 def figure_15_path_w1(scene, trace):
-    path_figure(scene, trace, "W1", "h1", W1_FACTORS, over_network=True, words=(
-        "On the network: W1 is every edge between the inputs and the hidden layer.",
-        "The gradient now travels from the loss all the way back to the hidden layer, through its sigmoid, to W1."))
+    words = narration.figure(trace, 15)
+    path_figure(scene, trace, "W1", "h1", W1_FACTORS, over_network=True, words=(words["edges"], words["path"]))
 
 
 def figure_16_factors_w1(scene, trace):
@@ -399,7 +379,6 @@ def figure_16_factors_w1(scene, trace):
 
 
 def figure_17_update_w1(scene, trace):
-    product_and_update(scene, trace, "dL_dW1", W1_FACTORS, "W1_new", figure=17, words=(
-        "Their product is the gradient for W1: entry (i, j) pairs column i of the input X with column j "
-        "of the other two factors.",
-        "And W1 takes its step too: the same rule, the same learning rate."))
+    words = narration.figure(trace, 17)
+    product_and_update(scene, trace, "dL_dW1", W1_FACTORS, "W1_new", figure=17,
+                       words=(words["gradient"], words["update"]))

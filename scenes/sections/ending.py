@@ -1,8 +1,8 @@
 """Figures 18-19: the copy that ends the iteration, and the project's own code for it in five coloured blocks.
 
-The code is read from mlp_core with inspect.getsource, so the video shows the code that actually runs:
-init_weights (input calibration) and the body of the training loop in mlp_core.train.train, cut at its
-`# Forward`, `# Loss`, `# Backward` and `# Weight updates` comments.
+The code is read from mlp_core with inspect.getsource, so the video shows code that actually runs: the article's
+training loop as mlp_core.article.training_loop transcribes it, which the tests and benchmarks hold mlp_core's
+training to, bit for bit (a teaching loop, not the fast loop's internals), cut at its marker comments.
 """
 import ast
 import inspect
@@ -10,15 +10,16 @@ import textwrap
 
 from manim import DOWN, LEFT, RIGHT, UP, Code, FadeIn, ReplacementTransform, Text, VGroup, Write
 
-from mlp_core import data, train
-from mlp_core.trace import SYMBOLS
-from scenes import style
+from mlp_core import article
+from mlp_core.notation import symbol
+from scenes import narration, style
 from scenes.mobjects import TraceMatrix, fit, result_box, tex
 
 TEAL = "#23858f"  # the article's "Input calibration" frame
 BLOCKS = (("Input calibration", TEAL), ("Forward", style.FORWARD), ("Loss function", style.BACKWARD),
           ("Backward step", style.FACTOR_DZ_DW), ("Weight updates", style.FACTOR_DH2_DZ2))
-MARKERS = ("# Forward", "# Loss", "# Backward", "# Weight updates")
+MARKERS = ("# Input calibration", "# Forward step", "# Loss function", "# Backward step", "# Weight updates",
+           "# Accuracy on all points")  # the last one ends the updates
 MONO = "DejaVu Sans Mono"
 
 
@@ -29,19 +30,19 @@ def figure_18_copy(scene, trace):
     box = result_box(copies)
     rows = VGroup()
     for name in ("W1", "W2"):
-        rows.add(VGroup(tex(SYMBOLS[name], "="),
+        rows.add(VGroup(tex(symbol(name), "="),
                         TraceMatrix(trace.values[name], precision=precision)).arrange(RIGHT, buff=0.2))
     rows.arrange(RIGHT, buff=1.0)
     fit(rows, height=style.FRAME_HEIGHT - box.height - 0.8).next_to(box, DOWN, buff=0.8)
     VGroup(box, copies, rows).move_to(0.2 * DOWN)
-    scene.say("The iteration ends by copying the new weights over the old ones.")
+    words = narration.figure(trace, 18)
+    scene.say(words["copy"])
     scene.play(FadeIn(box), Write(copies))
     scene.beat()
-    scene.say("These were the weights we started from...")
+    scene.say(words["old"])
     scene.play(FadeIn(rows))
     scene.beat()
-    scene.say("...and these are the weights the next iteration starts from, each nudged a little "
-               "against its gradient.")
+    scene.say(words["new"])
     for row, name in zip(rows, ("W1_new", "W2_new")):
         new = TraceMatrix(trace.values[name], precision=precision).match_height(row[1]).move_to(row[1], LEFT)
         scene.play(ReplacementTransform(row[1], new), run_time=1.5)
@@ -61,12 +62,13 @@ def function_lines(module, name):
 
 
 def code_blocks():
-    """The five blocks of source: init_weights, then the training loop's body cut at its marker comments."""
-    lines = function_lines(train, "train")
-    starts = [next(k for k, line in enumerate(lines) if line.strip() == marker) for marker in MARKERS]
-    end = next(k for k in range(starts[-1], len(lines)) if not lines[k].strip())  # the updates end at a blank line
-    loop = [textwrap.dedent("\n".join(lines[a:b])) for a, b in zip(starts, starts[1:] + [end])]
-    return ["\n".join(function_lines(data, "init_weights")), *loop]
+    """The five blocks of the article's training code, as mlp_core.article.training_loop transcribes it (the loop
+    the tests hold our training to, bit for bit): the input calibration up to its blank line, then the loop's
+    body cut at its marker comments."""
+    lines = function_lines(article, "training_loop")
+    starts = [next(k for k, line in enumerate(lines) if line.strip().startswith(marker)) for marker in MARKERS]
+    ends = [next(k for k in range(starts[0], len(lines)) if not lines[k].strip()), *starts[2:]]
+    return [textwrap.dedent("\n".join(lines[a:b])) for a, b in zip(starts, ends)]
 
 
 def code_block(source, color):
@@ -86,12 +88,7 @@ def figure_19_code(scene, trace):
     titles = VGroup(*(Text(title, font_size=style.TITLE, color=color, slant="ITALIC")
                       .next_to(block, RIGHT, buff=0.4) for block, (title, color) in zip(blocks, BLOCKS)))
     fit(VGroup(blocks, titles)).move_to(0.0 * UP)
-    words = ("The code that computed every number of this video, from mlp_core: first the weights are drawn "
-             "and scaled by one over the square root of their fan-in.",
-             "Forward: two matrix products, each through the activation.",
-             "The loss: half the mean squared error, plus the penalty on the weights.",
-             "Backward: the chain-rule factors, exactly as we multiplied them by hand.",
-             "And the updates: each weight steps against its gradient.")
+    words = narration.figure(trace, 19).values()  # one line per block, in the blocks' order
     for block, title, caption in zip(blocks, titles, words):
         scene.say(caption)
         scene.play(FadeIn(block, shift=0.2 * UP), Write(title), run_time=1.2)

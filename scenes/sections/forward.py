@@ -2,15 +2,15 @@
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, VGroup, Write
 
-from mlp_core.formatting import format_number
-from mlp_core.trace import SYMBOLS
-from scenes import style
+from mlp_core.formatting import format_number, format_operand
+from mlp_core.notation import symbol
+from scenes import narration, style
 from scenes.mobjects import ActivationCurve, ErrorBars, MatrixProduct, TraceMatrix, fit, result_box, tex
 
 
 def equation(name, matrix):
     """'name = [matrix]' as one row."""
-    return VGroup(tex(f"{SYMBOLS[name]} ="), matrix).arrange(RIGHT, buff=0.2)
+    return VGroup(tex(f"{symbol(name)} ="), matrix).arrange(RIGHT, buff=0.2)
 
 
 def shown_entries(matrix):
@@ -32,7 +32,7 @@ def product_figure(scene, trace, name, captions):
     left, right, result = (TraceMatrix(trace.values[n], precision=precision) for n in (left_name, right_name, name))
     bias = TraceMatrix(trace.values[bias_name[0]], precision=precision) if bias_name else None
     formula = tex(step.formula, font_size=style.BODY + 4)
-    factors = VGroup(tex(f"{SYMBOLS[name]} ="), left, right, *([tex("+"), bias] if bias else []))
+    factors = VGroup(tex(f"{symbol(name)} ="), left, right, *([tex("+"), bias] if bias else []))
     factors.arrange(RIGHT, buff=0.2)
     answer = equation(name, result)
     lines = VGroup(formula, factors, answer).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
@@ -100,37 +100,19 @@ def activation_figure(scene, trace, name, captions):
 
 
 def figure_5_z1(scene, trace):
-    product_figure(scene, trace, "z1", [
-        "The forward pass starts by mixing the inputs: z1 is the input row times the weight matrix W1.",
-        "Each entry of z1 pairs the row of X with one column of W1: multiply entry by entry, then add.",
-        "The other columns of W1 give the other hidden units the same way.",
-    ])
+    product_figure(scene, trace, "z1", list(narration.figure(trace, 5).values()))
 
 
 def figure_6_h1(scene, trace):
-    name = trace.config.activation
-    activation_figure(scene, trace, "h1", [
-        f"Then each entry of z1 goes through the {name}, which squashes any number into a narrow range.",
-        f"Follow each value up to the {name} curve and read off the hidden activation h1.",
-        "The hidden layer's activations: the two inputs are now three numbers."
-        if trace.values["h1"].shape[1] == 3 else "These are the hidden layer's activations.",
-    ])
+    activation_figure(scene, trace, "h1", list(narration.figure(trace, 6).values()))
 
 
 def figure_7_z2(scene, trace):
-    product_figure(scene, trace, "z2", [
-        "The second layer repeats the recipe: the hidden activations are now the input, W2 the weights.",
-        "Again a row meets a column: products, then their sum.",
-        "One column of W2 for each output unit.",
-    ])
+    product_figure(scene, trace, "z2", list(narration.figure(trace, 7).values()))
 
 
 def figure_8_h2(scene, trace):
-    activation_figure(scene, trace, "h2", [
-        f"And the {trace.config.activation} once more, on the output layer.",
-        "Each output value comes from its z2 through the same curve.",
-        "h2 is the network's prediction for this input.",
-    ])
+    activation_figure(scene, trace, "h2", list(narration.figure(trace, 8).values()))
 
 
 def figure_9_loss(scene, trace):
@@ -148,7 +130,7 @@ def figure_9_loss(scene, trace):
     n_rows = y.shape[0]
     pairs = [(r, c) for r in range(n_rows) for c in range(y.shape[1])]
     shown = pairs if len(pairs) <= 4 else pairs[:2] + [None] + pairs[-1:]
-    terms = [r"\cdots" if p is None else f"({format_number(y[p])} - {format_number(h2[p], precision)})^2"
+    terms = [r"\cdots" if p is None else f"({format_operand(y[p])} - {format_operand(h2[p], precision)})^2"
              for p in shown]
     reg = format_number(trace.config.reg)
     penalty = r"\sum |W|" if trace.config.penalty == "l1" else r"\sum W^2"
@@ -159,19 +141,18 @@ def figure_9_loss(scene, trace):
     fit(figure).move_to(0)
     box = result_box(value)
 
-    scene.say("How wrong is the prediction? The loss compares it with the label: "
-              "half the mean squared difference, plus a penalty on large weights.")
+    words = narration.figure(trace, 9)
+    scene.say(words["formula"])
     scene.play(Write(formula), run_time=2)
     scene.beat()
-    scene.say("Actual minus predicted: the label y against the output h2, unit by unit.")
+    scene.say(words["gaps"])
     scene.play(FadeIn(rows), run_time=1)
     for step in gaps.make_reveal_animations():
         scene.play(step)
     scene.beat()
-    scene.say(f"Put in the numbers; with lambda = {reg} the penalty term vanishes."
-              if trace.config.reg == 0 else "Put in the numbers, penalty included.")
+    scene.say(words["numbers"])
     scene.play(Write(numbers), run_time=2.5)
     scene.beat()
-    scene.say("This is the loss of this iteration: the number training will push down.")
+    scene.say(words["value"])
     scene.play(FadeIn(box), Write(value), run_time=1.5)
     scene.beat(1.5)

@@ -4,8 +4,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Axes, Circle, C
                    GrowArrow, LaggedStart, Line, Polygon, Rectangle, VGroup, Write)
 
 from mlp_core.data import xor_data, xor_labels
-from mlp_core.trace import SYMBOLS
-from scenes import style
+from mlp_core.notation import symbol
+from scenes import narration, style
 from scenes.mobjects import NetworkDiagram, TraceMatrix, edge_number, fit, label, symbol_matrix, tex
 
 
@@ -30,8 +30,8 @@ def forward_formulas(trace):
 def chain_rule(weights, trace):
     """dLoss/dW = dLoss/dh dh/dz dz/dW for W2 or W1, in the trace's symbols."""
     layer = weights[-1]
-    return (rf"{SYMBOLS['dL_d' + weights]} = {SYMBOLS['dL_dh' + layer]}\,{SYMBOLS[f'dh{layer}_dz{layer}']}"
-            rf"\,{SYMBOLS[f'dz{layer}_d' + weights]}")
+    return (rf"{symbol('dL_d' + weights)} = {symbol('dL_dh' + layer)}\,{symbol(f'dh{layer}_dz{layer}')}"
+            rf"\,{symbol(f'dz{layer}_d' + weights)}")
 
 
 def figure_1_overview(scene, trace):
@@ -51,7 +51,7 @@ def figure_1_overview(scene, trace):
     for name, piece in layers.items():
         arrow = Arrow(piece[2].get_left() + 1.0 * LEFT, piece[2].get_left() + 0.3 * RIGHT, buff=0, color=style.FORWARD,
                       stroke_width=2, max_tip_length_to_length_ratio=0.15)
-        names.add(VGroup(arrow, tex(SYMBOLS[name], font_size=style.NUMBER, color=style.FORWARD)
+        names.add(VGroup(arrow, tex(symbol(name), font_size=style.NUMBER, color=style.FORWARD)
                          .next_to(arrow, LEFT, buff=0.1)))
     equations = VGroup(*[tex(f, font_size=style.NUMBER + 2) for f in reversed(forward_formulas(trace))])
     equations.arrange(DOWN, aligned_edge=LEFT, buff=0.25).next_to(names, LEFT, buff=0.35)
@@ -65,7 +65,7 @@ def figure_1_overview(scene, trace):
     pointers = VGroup(*[Arrow(rule.get_left() + 0.1 * LEFT, [layers[w][2].get_right()[0] + 0.25, rule.get_y(), 0],
                               buff=0, color=style.BACKWARD, stroke_width=2, max_tip_length_to_length_ratio=0.12)
                         for rule, w in zip(rules, ("W2", "W1"))])
-    updates = VGroup(*[tex(rf"{SYMBOLS[w]} \mathrel{{+}}= -\alpha {SYMBOLS['dL_d' + w]}", font_size=style.NUMBER)
+    updates = VGroup(*[tex(rf"{symbol(w)} \mathrel{{+}}= -\alpha {symbol('dL_d' + w)}", font_size=style.NUMBER)
                        for w in ("W2", "W1")])
     updates.arrange(DOWN, aligned_edge=LEFT, buff=0.25).next_to(rules, DOWN, buff=0.5).align_to(rules, LEFT)
     updates.shift(0.6 * RIGHT)
@@ -80,20 +80,20 @@ def figure_1_overview(scene, trace):
     figure = VGroup(stack, names, equations, loss, up, down, rules, pointers, updates, links)
     fit(figure).move_to(0)
 
-    scene.say("A neural network is a stack of simple pieces, like LEGO bricks.")
+    words = narration.figure(trace, 1)
+    scene.say(words["bricks"])
     scene.play(LaggedStart(*[FadeIn(piece, shift=0.4 * DOWN) for piece in stack], lag_ratio=0.5, run_time=2.5))
     scene.play(LaggedStart(*[FadeIn(n, shift=0.2 * RIGHT) for n in names], lag_ratio=0.3, run_time=1.5))
     scene.beat()
-    scene.say("The forward pass climbs the stack: each layer computes its values from the one below.")
+    scene.say(words["forward"])
     scene.play(GrowArrow(up), LaggedStart(*[Write(e) for e in reversed(equations)], lag_ratio=0.6), run_time=3)
-    scene.say("At the top, the loss measures how far the prediction is from the label.")
+    scene.say(words["loss"])
     scene.play(Write(loss), run_time=1.5)
     scene.beat()
-    scene.say("The backward pass goes down again: the chain rule gives the gradient of the loss "
-              "for each weight matrix.")
+    scene.say(words["backward"])
     scene.play(GrowArrow(down), LaggedStart(*[AnimationGroup(Write(r), GrowArrow(p)) for r, p in zip(rules, pointers)],
                                             lag_ratio=0.6), run_time=3)
-    scene.say("Each weight matrix then takes a small step against its gradient.")
+    scene.say(words["update"])
     scene.play(LaggedStart(*[AnimationGroup(Create(l), Write(u)) for l, u in zip(links, updates)], lag_ratio=0.5),
                run_time=2.5)
     scene.beat(1.5)
@@ -140,13 +140,14 @@ def figure_2_xor(scene, trace):
     attempts_row = VGroup(truth, panels).arrange(RIGHT, buff=0.6)
     fit(attempts_row, height=2.9).to_edge(UP, buff=0.4)
 
-    scene.say("Our network will learn XOR: the label is 1 when exactly one of x1, x2 is positive.")
+    words = narration.figure(trace, 2)
+    scene.say(words["rule"])
     scene.play(Write(title), FadeIn(table, rule, bar), run_time=2)
     scene.beat()
     scene.play(LaggedStart(*[FadeIn(VGroup(p[0], p[1])) for p in panels], lag_ratio=0.3, run_time=1.5))
     for n, panel in enumerate(panels):
         if n == 0:
-            scene.say("No straight line puts the 0s on one side and the 1s on the other.")
+            scene.say(words["lines"])
         scene.play(Create(panel[2]), run_time=0.8)
         scene.play(*[circle.animate.set_stroke(style.BACKWARD, width=4) for circle in panel[3]], run_time=0.6)
     scene.beat()
@@ -171,10 +172,10 @@ def figure_2_xor(scene, trace):
     data = VGroup(VGroup(plane, axis_names, dots, worked), key).arrange(RIGHT, buff=0.5)
     fit(data, height=style.FRAME_HEIGHT - attempts_row.height - 0.5).to_edge(DOWN, buff=0.4)
 
-    scene.say(f"The real data: {len(X_all)} random points, labelled by the same XOR rule.")
+    scene.say(words["data"])
     scene.play(Create(plane), FadeIn(axis_names), run_time=1)
     scene.play(LaggedStart(*[FadeIn(dot, scale=0.5) for dot in dots], lag_ratio=0.01, run_time=2.5), FadeIn(legend))
-    scene.say("The training iteration we work by hand uses only the circled data.")
+    scene.say(words["circled"])
     scene.play(Create(worked), FadeIn(key[1]), run_time=1.2)
     scene.beat(1.5)
 
@@ -212,17 +213,16 @@ def figure_3_pipeline(scene, trace):
     fit(products)
     fit(VGroup(bricks, network, products).arrange(DOWN, buff=0.45)).move_to(0)
 
-    scene.say("Each brick has one job: input, weights, an activation, weights again, the output, "
-              "and the labels to compare with.")
+    words = narration.figure(trace, 3)
+    scene.say(words["bricks"])
     scene.play(LaggedStart(*[FadeIn(b, shift=0.3 * DOWN) for b in bricks], lag_ratio=0.2, run_time=2.5))
-    scene.say("Drawn as a network, every weight is an edge between two units.")
+    scene.say(words["network"])
     scene.play(Create(network), run_time=2.5)
     scene.beat()
-    scene.say("The same network as matrices: the input row times W1 gives the hidden layer, "
-              "times W2 gives the output.")
+    scene.say(words["matrices"])
     scene.play(FadeIn(products), run_time=1.5)
     scene.beat()
-    scene.say("The first hidden unit is the input row times the first column of W1.")
+    scene.say(words["first"])
     scene.play(X.make_highlight_animation("row", 0), W1.make_highlight_animation("column", 0),
                h1.make_highlight_animation("entry", 0, 0),
                network.make_highlight_edges_animation("W1", edges=[(i, 0) for i in range(n_in)]), run_time=1.2)
@@ -255,18 +255,17 @@ def figure_4_initialized_network(scene, trace):
                       stroke_width=3, max_tip_length_to_length_ratio=0.1) for w, line in (("W1", W1_line),
                                                                                             ("W2", W2_line))]
 
-    scene.say("Before training, the weights are random numbers.")
+    words = narration.figure(trace, 4)
+    scene.say(words["weights"])
     scene.play(FadeIn(network), run_time=1.5)
-    scene.say("The input of this iteration is one data point X, with its label Y." if len(trace.values["X"]) == 1
-              else "The input of this iteration is a batch of data points X, with their labels Y.")
+    scene.say(words["input"])
     scene.play(network.make_highlight_layer_animation("X"), Write(X_line), run_time=1.5)
     scene.play(network.make_highlight_layer_animation("Y"), Write(y_line), run_time=1.2)
     scene.beat()
-    scene.say(f"W1 holds the weights of the edges w1 to w{n_in * hidden}, from the inputs to the "
-              "hidden layer.")
+    scene.say(words["W1"])
     scene.play(network.make_highlight_edges_animation("W1"), GrowArrow(pointers[0]), Write(W1_line), run_time=2)
     scene.beat()
-    scene.say("W2 holds those from the hidden layer to the outputs.")
+    scene.say(words["W2"])
     scene.play(network.make_reset_edges_animation(), run_time=0.5)
     scene.play(network.make_highlight_edges_animation("W2"), GrowArrow(pointers[1]), Write(W2_line), run_time=2)
     scene.play(network.make_reset_animation(), run_time=0.5)
