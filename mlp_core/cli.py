@@ -386,6 +386,8 @@ def build_parser():
     add_output_options(learn, json_help="the whole run as JSON (to stdout without -o)")
     learn.set_defaults(run=run_train)
 
+    from mlp_core.classroom import add_commands  # worksheet and grade (mlp_core/classroom/)
+    add_commands(commands)
     return parser
 
 
