@@ -3,6 +3,11 @@
 A TrainingDashboard is the article's frame: accuracy curve (left), decision boundary over the 300 points
 (centre), loss curve (right), "Step = k" and a line "Batch #  Accuracy  Loss value" above. It shows the run
 as it was after any iteration t (`show_iteration(t)`); `make_training_animation` sweeps t over the run.
+
+What is on screen counts as the article does, from 0: batch # i is the run's iteration i + 1 (its loss is
+run.loss[i]), the curves plot batch # on their x axes, and Step = k is snapshot k, taken after batch #
+(k + 1) * every - 1. Only arguments (t, run.diverged_at, snapshot.iteration) count iterations from 1, as
+mlp_core.train does.
 Speed decides the pieces: the boundary is one ImageMobject whose pixels are swapped (not a grid of squares),
 the curves are precomputed vertices cut at t (not redrawn), numbers are assembled from glyph outlines
 rendered once (a Pango Text per frame costs 20-100 ms), and only what changes is redrawn per frame.
@@ -16,6 +21,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, DashedLine, Group, ImageMobject, Line,
 from manim.utils.color import ManimColor
 
 from mlp_core.formatting import format_number
+from mlp_core.train import network_words
 from scenes import mobjects
 from scenes.style import BACKWARD, FORWARD, INK, PAPER, SMALL
 
@@ -26,6 +32,7 @@ DIVERGED = BACKWARD
 FONT, MONO = "DejaVu Sans", "DejaVu Sans Mono"  # matplotlib's, as in the article's plots
 label = partial(mobjects.label, font=FONT)
 CURVE_POINTS = 800  # at most this many vertices per curve; longer series keep each bucket's min and max
+PANELS = ("accuracy", "boundary", "loss")  # the article's frame, left to right
 
 
 def nice_ticks(low, high, most=5):
@@ -67,12 +74,13 @@ def in_frame(frame, fx, fy):
 
 
 def decimate(x, y, most=CURVE_POINTS):
-    """Indices of the points to draw: all of them, or per bucket of equal width the min and the max, in order."""
+    """Indices of the points to draw: all of them, or the first, the last (the curve spans the whole run) and per
+    bucket of equal width the min and the max, in order."""
     if len(x) <= most:
         return np.arange(len(x))
-    buckets = np.array_split(np.arange(len(x)), most // 2)
-    keep = [sorted({b[np.argmin(y[b])], b[np.argmax(y[b])]}) for b in buckets]
-    return np.concatenate(keep)
+    buckets = np.array_split(np.arange(len(x)), (most - 2) // 2)
+    keep = {0, len(x) - 1}.union(*({b[np.argmin(y[b])], b[np.argmax(y[b])]} for b in buckets))
+    return np.array(sorted(keep))
 
 
 class GlyphNumber(VGroup):
@@ -119,12 +127,13 @@ class GlyphNumber(VGroup):
 
 
 class CurvePanel(VGroup):
-    """A framed plot of one per-iteration series (accuracy or loss), revealed up to any iteration."""
+    """A framed plot of one per-iteration series (accuracy or loss) against batch # (values[i] at i), revealed up
+to any iteration."""
 
     def __init__(self, values, title, y_label, width=3.6, height=3.0, x_max=None, y_range=None, font_size=SMALL):
         super().__init__()
         values = np.asarray(values, dtype=float)
-        iterations = np.arange(1, len(values) + 1)
+        batches = np.arange(len(values))
         finite = np.isfinite(values)
         self.x_max = x_max or max(len(values), 1)
         self.y_range = y_range or padded_range(values)
@@ -138,48 +147,49 @@ class CurvePanel(VGroup):
         self.add(self.x_label, self.y_label)
         if title:
             self.add(label(title, font_size=font_size + 4).next_to(self.frame, UP, buff=0.12))
-        keep = decimate(iterations[finite], values[finite])
-        self.series = iterations[finite][keep], values[finite][keep]
+        keep = decimate(batches[finite], values[finite])
+        self.series = batches[finite][keep], values[finite][keep]
         self.curve = VMobject(color=CURVE, stroke_width=2.5)
         self.add(self.curve)
 
     def to_points(self, x, y):
-        """Scene points of data (iteration, value) pairs."""
+        """Scene points of data (batch #, value) pairs."""
         fx = np.asarray(x, dtype=float) / self.x_max
         fy = (np.asarray(y, dtype=float) - self.y_range[0]) / (self.y_range[1] - self.y_range[0])
         return in_frame(self.frame, fx, fy)
 
     def from_points(self, points):
-        """Data (iteration, value) of scene points: the inverse of to_points (tests read the plot back with it)."""
+        """Data (batch #, value) of scene points: the inverse of to_points (tests read the plot back with it)."""
         origin = self.frame.get_corner(DOWN + LEFT)
         x = (points[:, 0] - origin[0]) / self.frame.width * self.x_max
         y = self.y_range[0] + (points[:, 1] - origin[1]) / self.frame.height * (self.y_range[1] - self.y_range[0])
         return x, y
 
     def plotted_series(self):
-        """(iterations, values) at the vertices of the curve as drawn now, read back from its points."""
+        """(batch numbers, values) at the vertices of the curve as drawn now, read back from its points."""
         points = self.curve.points
         if len(points) == 0:
             return np.array([]), np.array([])
         return self.from_points(np.vstack([points[::4], points[-1:]]))
 
     def show_iteration(self, t):
-        """Draw the curve up to iteration t (its precomputed vertices, cut), as the series grows in training."""
-        shown = int(np.searchsorted(self.series[0], t, side="right"))
+        """Draw the curve after t iterations, up to batch # t - 1 (its precomputed vertices, cut), as the series
+        grows in training."""
+        shown = int(np.searchsorted(self.series[0], t - 1, side="right"))
         if shown < 2:
             self.curve.clear_points()
         else:
             self.curve.set_points_as_corners(self.to_points(self.series[0][:shown], self.series[1][:shown]))
         return self
 
-    def mark_iteration(self, iteration, color=DIVERGED):
-        """A dashed vertical line at `iteration` (where the run diverged)."""
-        x = self.to_points([min(iteration, self.x_max)], [self.y_range[0]])[0][0]
+    def mark_batch(self, batch, color=DIVERGED):
+        """A dashed vertical line at batch # `batch` (where the run diverged)."""
+        x = self.to_points([min(batch, self.x_max)], [self.y_range[0]])[0][0]
         return DashedLine([x, self.frame.get_bottom()[1], 0], [x, self.frame.get_top()[1], 0], color=color)
 
     def _ticks(self, font_size):
         x_ticks, x_decimals = nice_ticks(0, self.x_max, most=max(2, int(self.frame.width / 0.9)))
-        y_ticks, y_decimals = nice_ticks(*self.y_range, most=5)
+        y_ticks, y_decimals = nice_ticks(*self.y_range, most=min(5, max(2, int(self.frame.height / 0.35))))
         marks, x_labels, y_labels = VGroup(), VGroup(), VGroup()
         for x in x_ticks:
             p = self.to_points([x], [self.y_range[0]])[0]
@@ -202,7 +212,7 @@ class BoundaryPanel(Group):
 
     PIXELS_PER_UNIT = 135  # 1080p: the image is as sharp as the screen at -qh
 
-    def __init__(self, run, height=3.0, font_size=SMALL, dot_radius=0.035):
+    def __init__(self, run, height=3.0, font_size=SMALL, dot_radius=0.035, axis_names=True):
         super().__init__()
         self.run = run
         dx, dy = run.grid_x[1] - run.grid_x[0], run.grid_y[1] - run.grid_y[0]
@@ -216,7 +226,7 @@ class BoundaryPanel(Group):
         self.image.stretch_to_fit_width(width).stretch_to_fit_height(height)
         self.frame = Rectangle(width=width, height=height, color=INK, stroke_width=1.5).move_to(self.image)
         self.message = VGroup()
-        self.add(self.image, self.frame, *self._ticks(font_size), self.message)
+        self.add(self.image, self.frame, *self._ticks(font_size, axis_names), self.message)
         self.shown = None
 
     def _points_layer(self, radius, supersample=4):
@@ -255,11 +265,12 @@ class BoundaryPanel(Group):
         self.image.pixel_array = self._compose(None if index is None else self.run.snapshots[index].classes)
         return self
 
-    def show_diverged(self, iteration, font_size=SMALL):
-        """Replace the boundary with a statement: after a non-finite loss the weights predict nothing."""
+    def show_diverged(self, batch, font_size=SMALL):
+        """Replace the boundary with a statement: after a non-finite loss (at batch # `batch`) the weights predict
+        nothing."""
         self.shown = "diverged"
         self.image.pixel_array = self._compose(None)
-        text = label(f"Diverged:\nloss not finite\nat iteration {iteration}", font_size=font_size, color=DIVERGED,
+        text = label(f"Diverged:\nloss not finite\nat batch # {batch}", font_size=font_size, color=DIVERGED,
                      line_spacing=0.8)
         background = Rectangle(width=text.width + 0.3, height=text.height + 0.3, color=DIVERGED,
                                fill_color=PAPER, fill_opacity=0.92, stroke_width=2)
@@ -268,7 +279,7 @@ class BoundaryPanel(Group):
         self.message.submobjects = [message.move_to(self.frame)]
         return self
 
-    def _ticks(self, font_size):
+    def _ticks(self, font_size, axis_names=True):
         marks, axis_labels = VGroup(), []
         for axis, ((low, high), direction) in enumerate(((self.x_range, DOWN), (self.y_range, LEFT))):
             ticks, decimals = nice_ticks(low, high, most=4)
@@ -280,6 +291,8 @@ class BoundaryPanel(Group):
                 labels.add(label(number_text(value, decimals), font_size=font_size)
                            .next_to(p, direction, buff=0.12))
             axis_labels.append(labels)
+        if not axis_names:
+            return marks, *axis_labels
         x_name = label("X[0]", font_size=font_size).next_to(axis_labels[0], DOWN, buff=0.1)
         y_name = label("X[1]", font_size=font_size).rotate(np.pi / 2)
         y_name.next_to(axis_labels[1], LEFT, buff=0.12)
@@ -317,21 +330,41 @@ class StepHeader(VGroup):
 
 
 class TrainingDashboard(Group):
-    """The three panels (and the step header) for one run, showing the run as it was after any iteration."""
+    """The panels (and the step header) for one run, showing the run as it was after any iteration.
+
+    panels: which of "accuracy", "boundary", "loss", in order; side by side as in the article, or stacked (a
+    column: the boundary panel_height high, the curves curve_height; without the curves' titles and the
+    boundary's axis names, for room)."""
 
     def __init__(self, run, panel_height=3.2, curve_width=None, font_size=SMALL, header=True, x_max=None,
-                 accuracy_range=None, loss_range=None):
+                 accuracy_range=None, loss_range=None, panels=PANELS, stacked=False, curve_height=None):
         super().__init__()
+        unknown = set(panels) - set(PANELS)
+        if unknown or not panels:
+            raise ValueError(f"panels must be some of {PANELS}, got {panels!r}")
         self.run = run
         self.snapshot_iterations = np.array([s.iteration for s in run.snapshots], dtype=int)
         x_max = x_max or run_length(run)
-        size = dict(width=curve_width or panel_height, height=panel_height, x_max=x_max, font_size=font_size)
-        self.accuracy = CurvePanel(run.accuracy, "Accuracy estimation", "Accuracy", y_range=accuracy_range, **size)
-        self.boundary = BoundaryPanel(run, height=panel_height, font_size=font_size)
-        self.loss = CurvePanel(run.loss, "Loss estimation", "Loss", y_range=loss_range, **size)
-        self.panels = Group(self.accuracy, self.boundary, self.loss).arrange(RIGHT, buff=0.7)
-        for panel in (self.boundary, self.loss):  # frames level with each other, as in the article
-            panel.shift((self.accuracy.frame.get_y() - panel.frame.get_y()) * UP)
+        size = dict(width=curve_width or panel_height, height=curve_height or panel_height, x_max=x_max,
+                    font_size=font_size)
+
+        def curve(name, values, title, y_label, y_range):
+            return CurvePanel(values, None if stacked else title, y_label, y_range=y_range, **size) \
+                if name in panels else None
+        self.accuracy = curve("accuracy", run.accuracy, "Accuracy estimation", "Accuracy", accuracy_range)
+        self.boundary = (BoundaryPanel(run, height=panel_height, font_size=font_size, axis_names=not stacked)
+                         if "boundary" in panels else None)
+        self.loss = curve("loss", run.loss, "Loss estimation", "Loss", loss_range)
+        self.curves = [panel for panel in (self.accuracy, self.loss) if panel is not None]
+        built = {"accuracy": self.accuracy, "boundary": self.boundary, "loss": self.loss}
+        self.panels = Group(*[built[name] for name in panels]).arrange(DOWN if stacked else RIGHT,
+                                                                         buff=0.25 if stacked else 0.7)
+        first = self.panels[0].frame
+        for panel in self.panels[1:]:  # frames level with each other as in the article, or one above the other
+            if stacked:
+                panel.shift((first.get_x() - panel.frame.get_x()) * RIGHT)
+            else:
+                panel.shift((first.get_y() - panel.frame.get_y()) * UP)
         self.add(self.panels)
         self.header = StepHeader(font_size=font_size + 4) if header else None
         if self.header:
@@ -339,8 +372,9 @@ class TrainingDashboard(Group):
         self.marks = VGroup()
         # What changes during training, added again last: manim keeps a mobject's last place in the drawing
         # order, so the rest is drawn once into the static background and only these are redrawn per frame.
-        self.dynamic = Group(self.accuracy.curve, self.loss.curve, self.boundary.image, self.boundary.frame,
-                             self.boundary.message, self.marks)
+        self.dynamic = Group(*[panel.curve for panel in self.curves], self.marks)
+        if self.boundary:
+            self.dynamic.add(self.boundary.image, self.boundary.frame, self.boundary.message)
         if self.header:
             self.dynamic.add(self.header.step, *self.header.values)
         self.add(self.dynamic)
@@ -353,25 +387,28 @@ class TrainingDashboard(Group):
         return index if index >= 0 else None
 
     def show_iteration(self, t):
-        """Curves up to iteration t, the boundary and numbers of the latest snapshot; divergence once reached."""
-        self.accuracy.show_iteration(t)
-        self.loss.show_iteration(t)
+        """After t iterations: curves up to batch # t - 1, the boundary and numbers of the latest snapshot;
+        divergence once reached."""
+        for panel in self.curves:
+            panel.show_iteration(t)
         index = self.step_at(t)
         diverged = self.run.diverged_at is not None and t >= self.run.diverged_at
         if diverged and len(self.marks) == 0:
-            at = self.run.diverged_at
-            self.marks.add(self.loss.mark_iteration(at), self.accuracy.mark_iteration(at))
-            self.boundary.show_diverged(at)
+            batch = self.run.diverged_at - 1  # the batch # of the first non-finite loss
+            self.marks.add(*[panel.mark_batch(batch) for panel in reversed(self.curves)])
+            if self.boundary:
+                self.boundary.show_diverged(batch)
         elif not diverged:
             self.marks.submobjects = []
-            self.boundary.show_snapshot(index)
+            if self.boundary:
+                self.boundary.show_snapshot(index)
         if self.header:
             self.header.show(*self.header_values(index))
         return self
 
     def header_values(self, index, precision=4):
         """Step and [batch #, accuracy, loss] texts of snapshot `index`, counted from 0 as the article does:
-        its step k ends with batch # (k + 1) * every - 1, the 0-based index of the iteration."""
+        step k is snapshot k, taken after batch # (k + 1) * every - 1 (its iteration, counted from 1, less 1)."""
         if index is None:
             return None, []
         s = self.run.snapshots[index]
@@ -398,21 +435,39 @@ class SeveralRuns(Group):
 
 class ComparisonBoard(SeveralRuns):
     """Runs in rows, each a captioned dashboard with its measured outcome below (hidden until
-    `make_outcome_animation`), under one step counter; the rows are swept together."""
+    `make_outcome_animation`), under one step counter; the rows are swept together, on the same axes.
 
-    def __init__(self, runs, captions, panel_height=2.0, font_size=SMALL):
+    side_by_side: the runs in columns instead, each dashboard's panels stacked (TrainingDashboard's `panels`,
+    boundary panel_height high, curves curve_height wide and high). outcomes: the texts below the runs (default
+    outcome_text). title: a mobject beside the step counter, left of it."""
+
+    def __init__(self, runs, captions, outcomes=None, panel_height=2.0, font_size=SMALL, side_by_side=False,
+                 panels=PANELS, curve_height=None, curve_width=None, title=None):
         super().__init__()
         self.x_max = max(run_length(run) for run in runs)
         shared = dict(x_max=self.x_max, accuracy_range=padded_range(*[run.accuracy for run in runs]),
                       loss_range=padded_range(*[run.loss for run in runs]))  # same axes: compare by eye
-        self.rows = [TrainingDashboard(run, panel_height=panel_height, curve_width=1.9 * panel_height,
-                                       font_size=font_size, header=False, **shared) for run in runs]
+        shape = dict(curve_width=curve_width or (1 if side_by_side else 1.9) * panel_height,
+                     curve_height=curve_height, stacked=side_by_side)
+        self.rows = [TrainingDashboard(run, panel_height=panel_height, font_size=font_size, header=False,
+                                       panels=panels, **shape, **shared) for run in runs]
         self.longest = max(self.rows, key=lambda row: len(row.run.snapshots))
         self.header = StepHeader(names=("Batch #:",), cells=(7,), font_size=font_size)
-        self.outcomes = VGroup(*[label(outcome_text(run), font_size=font_size) for run in runs]).set_opacity(0)
-        lines = Group(*[Group(label(caption, font_size=font_size + 2), row, outcome).arrange(DOWN, buff=0.15)
-                        for caption, row, outcome in zip(captions, self.rows, self.outcomes)])
-        self.add(self.header, lines.arrange(DOWN, buff=0.3).next_to(self.header, DOWN, buff=0.2))
+        outcomes = [outcome_text(run) for run in runs] if outcomes is None else outcomes
+        self.outcomes = VGroup(*[label(text, font_size=font_size, line_spacing=0.8) for text in outcomes])
+        self.outcomes.set_opacity(0)
+        self.captions = VGroup(*[label(caption, font_size=font_size + 2, line_spacing=0.8) for caption in captions])
+        lines = Group(*[Group(caption, row, outcome).arrange(DOWN, buff=0.15)
+                        for caption, row, outcome in zip(self.captions, self.rows, self.outcomes)])
+        if side_by_side:
+            lines.arrange(RIGHT, buff=0.6, aligned_edge=UP)
+            level = self.rows[0].panels[0].frame.get_y()
+            for line, row in zip(lines, self.rows):  # frames level even under captions of more lines
+                line.shift((level - row.panels[0].frame.get_y()) * UP)
+        else:
+            lines.arrange(DOWN, buff=0.3)
+        top = self.header if title is None else Group(title, self.header).arrange(RIGHT, buff=0.8)
+        self.add(top, lines.next_to(top, DOWN, buff=0.2))
         self.dynamic = Group(*[row.dynamic for row in self.rows], self.header.step, *self.header.values)
         self.add(self.dynamic)
         self.show_iteration(0)
@@ -455,9 +510,11 @@ def run_length(run):
 
 
 def settings_text(run):
-    """The run's settings in the article's symbols, from its config and options."""
+    """The run's settings in the article's symbols, from its config and options: the network in words
+    (mlp_core.train.network_words: '50 hidden units' for the article's, '8, 8 hidden units (relu), softmax output,
+    cross-entropy, biases, spiral data'), α, λ and the remedies."""
     config, options = run.config, run.options
-    parts = [f"{config.hidden} hidden units", f"α = {format_number(config.lr)}",
+    parts = [network_words(config), f"α = {format_number(config.lr)}",
              f"λ = {format_number(config.reg)}" + (" (L1)" if config.penalty == "l1" else "")]
     if options.decay != "none":
         parts.append(f"α decay {options.decay} {format_number(options.decay_rate)}")
@@ -467,22 +524,27 @@ def settings_text(run):
 
 
 def outcome_text(run, precision=4, short=False):
-    """What the run did, measured: where it diverged, or its lowest loss and where the loss ended.
-    short: two brief lines, for a small panel."""
-    n, d = run_length(run), run.diverged_at
+    """What the run did, measured: where it diverged, or its lowest loss and where the loss ended, at batch
+    numbers counted from 0 as on the rest of the screen (run.loss[i] is batch # i). A rise from the lowest loss
+    too small to show at `precision` is not announced. short: two brief lines, for a small panel."""
+    last_batch, d = run_length(run) - 1, run.diverged_at
     if d is not None:
         if short:
-            return f"diverged: loss not finite\nat iteration {d}"
+            return f"diverged: loss not finite\nat batch # {d - 1}"
         last = "none" if run.last_finite_loss is None else number_text(run.last_finite_loss, precision)
-        return f"diverged: loss not finite at iteration {d} (last finite loss {last})"
-    low_at = run.lowest_loss_at
-    low, final = (number_text(v, precision) for v in (run.loss[low_at - 1], run.loss[-1]))
+        return f"diverged: loss not finite at batch # {d - 1} (last finite loss {last})"
+    low_batch = run.lowest_loss_at - 1
+    low, final = (number_text(v, precision) for v in (run.loss[low_batch], run.loss[-1]))
     accuracy = "" if short else f"; accuracy {number_text(run.accuracy[-1], precision)}"
-    if low_at < n:
-        rise = format_number(100 * (run.loss[-1] / run.loss[low_at - 1] - 1), 1)
+    if low_batch < last_batch and low == final:  # a rise too small to show at this precision
         if short:
-            return f"lowest {low} at {low_at}\nthen {final} at {n} (+{rise}%)"
-        return f"lowest loss {low} at iteration {low_at}, then {final} at {n} (+{rise}%){accuracy}"
+            return f"falls to {final}\nat batch # {last_batch}"
+        return f"loss falls to {final} at batch # {last_batch}{accuracy}"
+    if low_batch < last_batch:
+        rise = format_number(100 * (run.loss[-1] / run.loss[low_batch] - 1), 1)
+        if short:
+            return f"lowest {low} at batch # {low_batch}\nthen {final} at batch # {last_batch} (+{rise}%)"
+        return f"lowest loss {low} at batch # {low_batch}, then {final} at batch # {last_batch} (+{rise}%){accuracy}"
     if short:
-        return f"falls to {final} at {n},\nits lowest"
-    return f"loss falls to {final} at iteration {n}, its lowest{accuracy}"
+        return f"falls to {final} at batch # {last_batch},\nits lowest"
+    return f"loss falls to {final} at batch # {last_batch}, its lowest{accuracy}"
