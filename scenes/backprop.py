@@ -22,6 +22,7 @@ from mlp_core.trace import compute_trace
 from mlp_core.trace_json import load_trace
 from scenes import narration
 from scenes.soundtrack import SpeechRenderer
+from scenes.requirements import require_latex
 from scenes.voice import ENVIRONMENT, Narrator, VoiceError, from_environment
 from scenes.sections import backward, ending, forward, intro
 
@@ -95,6 +96,7 @@ class Backprop(Scene):
     narrated = True  # the slides deck (scenes/slides.py) stays silent
 
     def __init__(self, trace=None, figures=FIGURES, voice=ENVIRONMENT, **kwargs):
+        require_latex()  # every figure writes formulas: without LaTeX, one line rather than manim's traceback
         self.trace = trace or trace_from_environment()
         self.figures = figures
         if not self.narrated:

@@ -380,3 +380,14 @@ def test_training_scenes_need_no_latex(tmp_path):
                        env={**SHORT, "PATH": fake_tools(tmp_path / "bin")})
     assert result.returncode == 0, result.stderr[-2000:]
     assert list(tmp_path.glob("media/images/training/WhyHiddenLayers*.png"))
+
+
+@pytest.mark.parametrize("scene", ["scenes/backprop.py", "scenes/slides.py"])
+def test_the_explainer_and_the_slides_refuse_to_render_without_latex(scene, tmp_path):
+    """They write formulas: without latex on the PATH, one line naming the packages and exit 2 before any frame,
+    instead of manim's traceback (the slides deck is the explainer's subclass, so it checks the same way)."""
+    result = run_manim("-ql", "--dry_run", "--media_dir", str(tmp_path / "media"), scene,
+                       env={"PATH": fake_tools(tmp_path / "bin")})
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and result.stderr.count("error:") == 1
+    assert "texlive-latex-base texlive-latex-extra dvisvgm" in result.stderr
