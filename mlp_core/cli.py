@@ -24,7 +24,7 @@ from mlp_core.export import FORMATS, export_files, export_text
 from mlp_core.files import write_atomically
 from mlp_core.formatting import format_array
 from mlp_core.network import LOSSES
-from mlp_core.run_io import load_run, run_to_dict, save_run
+from mlp_core.run_io import load_run, run_json, save_run
 from mlp_core.trace import compute_trace
 from mlp_core.trace_json import dumps, load_trace
 from mlp_core.train import (CLIPS, DECAYS, ON_DIVERGENCE, PRESETS, REG_GRADIENTS, TrainOptions, describe, preset,
@@ -292,7 +292,7 @@ def run_train(args):
     if args.output:
         save_run(run, args.output)
     if args.json and not args.output:
-        sys.stdout.write(json.dumps(run_to_dict(run), allow_nan=False) + "\n")
+        sys.stdout.write(run_json(run).decode() + "\n")
         return 0
     changed = sorted([*given_options(args, NETWORK_OPTIONS), *overridden])
     source = f"re-run of {args.config}" if run_file is not None else f"the settings of {args.config}"
