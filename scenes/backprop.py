@@ -135,7 +135,7 @@ class Backprop(Scene):
     def add_sound(self, sound_file, time_offset=0, gain=None, **kwargs):
         """manim's Scene.add_sound, without its slip: after a play that manim took from its cache of partial
         movies, manim's add_sound drops the sound (scenes/soundtrack.py, SpeechRenderer.draws)."""
-        if True:
+        if not isinstance(self.renderer, SpeechRenderer):
             return super().add_sound(sound_file, time_offset, gain, **kwargs)
         if self.renderer.draws():
             self.renderer.file_writer.add_sound(sound_file, self.time + time_offset, gain, **kwargs)

@@ -12,6 +12,8 @@ import os
 import re
 import shutil
 import stat
+import subprocess
+import sys
 import wave
 from pathlib import Path
 
@@ -19,12 +21,11 @@ import av
 import numpy as np
 import pytest
 import srt
-from manim import tempconfig
 
 from mlp_core.config import Config
 from mlp_core.trace import compute_trace
 from scenes import narration, voice
-from scenes.backprop import FIGURES, PAUSE, Backprop
+from scenes.backprop import FIGURES, PAUSE
 
 ROOT = Path(__file__).resolve().parents[1]
 ESPEAK = shutil.which("espeak-ng")
@@ -150,10 +151,12 @@ def one_error_line(result):
     ("piper:{folder}/missing.onnx", "no such file"),
 ])
 def test_bad_voice_is_one_line_before_anything_renders(tmp_path, manim, value, expected):
-    empty = tmp_path / "bin"
-    empty.mkdir()
+    tools = tmp_path / "bin"  # LaTeX's tools (checked first), and no speech engine
+    tools.mkdir()
+    for tool in ("latex", "dvisvgm"):
+        (tools / tool).symlink_to(shutil.which(tool))
     result = manim(["-ql", "--media_dir", tmp_path / "media", "scenes/backprop.py"],
-                   MLP_VOICE=value.format(folder=tmp_path), PATH=empty)
+                   MLP_VOICE=value.format(folder=tmp_path), PATH=tools)
     assert expected in one_error_line(result)
     assert not (tmp_path / "media").exists() or not list((tmp_path / "media").rglob("*.mp4"))
 
@@ -269,12 +272,26 @@ SILENCE = 0.003  # RMS of a 50 ms window below this is silence (-50 dBFS); speec
 NARRATED = [figure for figure in FIGURES if figure[0] in ("01_overview", "11_path_w2")]  # 11 starts silent
 
 
+RENDER = """
+import sys
+from manim import tempconfig
+from scenes.backprop import FIGURES, Backprop
+from scenes.voice import parse
+media, tex, output, *names = sys.argv[1:]
+settings = {"quality": "low_quality", "media_dir": media, "tex_dir": tex, "verbosity": "WARNING",
+            "progress_bar": "none", "output_file": output, "save_sections": True}
+with tempconfig(settings):
+    Backprop(figures=[figure for figure in FIGURES if figure[0] in names], voice=parse("espeak-ng")).render()
+"""
+
+
 def render(media, figures, output="Narrated"):
-    """A narrated -ql render of `figures` with espeak-ng into `media`, one clip per figure too; the MP4's path."""
-    settings = {"quality": "low_quality", "media_dir": str(media), "tex_dir": str(ROOT / "renders" / "Tex"),
-                "verbosity": "WARNING", "progress_bar": "none", "output_file": output, "save_sections": True}
-    with tempconfig(settings):
-        Backprop(trace=compute_trace(Config()), figures=figures, voice=voice.parse("espeak-ng")).render()
+    """A narrated -ql render of the article's `figures` with espeak-ng into `media`, one clip per figure too, in
+    a process of its own as a user's render is (manim's cache of partial movies recognises a play again only in
+    another process); the MP4's path."""
+    result = subprocess.run([sys.executable, "-c", RENDER, media, ROOT / "renders" / "Tex", output,
+                             *(name for name, _ in figures)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
     return next(Path(media).rglob(f"{output}.mp4"))
 
 
