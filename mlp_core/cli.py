@@ -75,7 +75,8 @@ def add_config_options(parser, defaults=DEFAULTS, bias=True):
     group.add_argument("--seed", type=int, metavar="S", help=f"RandomState seed of the weights (default {d.seed})")
     group.add_argument("--data", choices=DATA_SETS, help=f"data set (default {d.data})")
     group.add_argument("--points", type=int, metavar="N", help=f"points in the data set (default {d.points})")
-    group.add_argument("--data-seed", type=int, metavar="S", help=f"RandomState seed of the data (default {d.data_seed})")
+    group.add_argument("--data-seed", type=int, metavar="S",
+                       help=f"RandomState seed of the data (default {d.data_seed})")
     group.add_argument("--lr", type=float, metavar="A", help=f"learning rate alpha (default {d.lr})")
     group.add_argument("--reg", type=float, metavar="L", help=f"regularization lambda (default {d.reg})")
     group.add_argument("--penalty", choices=PENALTIES, help=f"l2 or l1 (default {d.penalty})")
@@ -84,7 +85,8 @@ def add_config_options(parser, defaults=DEFAULTS, bias=True):
                             f"{d.activation})")
     group.add_argument("--output-activation", choices=OUTPUT_ACTIVATIONS,
                        help="of the output layer (default: --activation; softmax with cross-entropy)")
-    group.add_argument("--loss", choices=LOSSES, help=f"mse or cross-entropy (with a softmax output) (default {d.loss})")
+    group.add_argument("--loss", choices=LOSSES,
+                       help=f"mse or cross-entropy (with a softmax output) (default {d.loss})")
     if bias:
         group.add_argument("--bias", action="store_const", const=True,
                            help=f"add biases b1 .. bL (default {'on' if d.bias else 'off'})")

@@ -49,7 +49,7 @@ def data_loss(loss, y, h, z, N, error=None):
     cross-entropy from h, or where a saturated softmax has rounded some h to 0, from the logits z (log-softmax:
     a large finite loss rather than 0 log 0)."""
     if loss == "mse":
-        return total(np.square(h - y if error is None else error)) / (2 * N)  # (h - y)^2 is (y - h)^2 exactly
+        return np.add.reduce(np.square(h - y if error is None else error), axis=None) / (2 * N)  # (h-y)^2 = (y-h)^2
     with np.errstate(divide="ignore", invalid="ignore"):
         value = -(y * np.log(h)).sum() / N
     if np.isfinite(value):
@@ -90,14 +90,9 @@ def backward(dL_dout, hs, weights, biases, activations, at_z=False):
     return dL_dW, dL_db
 
 
-def total(a):
-    """a.sum(): the same pairwise sum, without ndarray.sum's Python wrapper (a microsecond a call, in a loop)."""
-    return np.add.reduce(a, axis=None)
-
-
 def penalty_size(W, penalty):
-    """sum W^2 (l2) or sum |W| (l1)."""
-    return total(np.abs(W) if penalty == "l1" else np.square(W))
+    """sum W^2 (l2) or sum |W| (l1). (np.add.reduce is ndarray.sum's pairwise sum without its Python wrapper.)"""
+    return np.add.reduce(np.abs(W) if penalty == "l1" else np.square(W), axis=None)
 
 
 def penalty_gradient(W, size, reg, penalty, n, code):

@@ -280,7 +280,8 @@ def train(config, options=None, progress=None):
     accuracy_after = (AccuracyMeter(X_all, y_all, acts[0], *weights, out=accuracy) if cheap else
                       FullAccuracy(X_all, y_all, weights, biases, [act.function for act in acts], accuracy))
     report_every = max(1, min(options.every, 10_000))
-    trained = [*weights, *(b for b in biases if b is not None)]  # what the updates change, in gradients' order
+    with_biases = biases[0] is not None  # all layers have biases, or none
+    trained = weights + biases if with_biases else weights  # what the updates change, in the gradients' order
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"), threadpool_limits(1):
         for k in range(total):
             # Forward
@@ -288,17 +289,19 @@ def train(config, options=None, progress=None):
             error = hs[-1] - y
             # Loss
             sizes = [network.penalty_size(W, penalty) for W in weights]
-            loss[k] = network.data_loss(config.loss, y, hs[-1], zs[-1], N, error) + lam * sum(sizes) / (2 * N)
+            loss[k] = value = network.data_loss(config.loss, y, hs[-1], zs[-1], N, error) + lam * sum(sizes) / (2 * N)
             # Backward
             dL_dW, dL_db = network.backward(network.output_gradient(error, n), hs, weights, biases, acts, at_z)
             gradients = [g + network.penalty_gradient(W, size, lam, penalty, n, code)
                          for g, W, size in zip(dL_dW, weights, sizes)]
-            gradients += [g for g in dL_db if g is not None]
+            if with_biases:
+                gradients += dL_db
             if clip:  # a remedy, off in the article's runs
                 gradients = clip(gradients)
             # Weight updates
+            step = alpha[k]
             for W, g in zip(trained, gradients):
-                network.update(W, alpha[k], g, out=W)
+                network.update(W, step, g, out=W)
 
             accuracy_after.record(k, *weights)
             done = k + 1
@@ -309,7 +312,7 @@ def train(config, options=None, progress=None):
                                           grid_of(grid_x, grid_y, weights, biases, acts, cheap)))
             if progress and done % report_every == 0:
                 progress(done, total)
-            if diverged_at is None and not math.isfinite(loss[k]):
+            if diverged_at is None and not math.isfinite(value):
                 diverged_at = done
                 if options.on_divergence == "stop":
                     break
@@ -361,7 +364,8 @@ def describe(run, precision=8):
     if run.diverged_at:
         then = ("stopped there" if run.iterations == run.diverged_at
                 else f"went on to iteration {run.iterations} as asked")
-        last = "" if run.last_finite_loss is None else f"; the last finite loss was {run.last_finite_loss:.{precision}g}"
+        last = ("" if run.last_finite_loss is None
+                else f"; the last finite loss was {run.last_finite_loss:.{precision}g}")
         lines.append(f"diverged: the loss stopped being a finite number at iteration {run.diverged_at}{last}; {then}")
     count = len(run.snapshots)
     lines.append(f"{count} snapshot{'' if count == 1 else 's'}, one every {o.every} iterations")

@@ -1,7 +1,7 @@
 """Figures 10-17: the backward pass: the chain rule for W2, then for W1, each factor's numbers, the updates.
 
-Formulas are the trace's (its steps' structure, mlp_core.notation) and numbers its values: a formula's names are swapped for the
-matrices they stand for, so "h_2(1 - h_2)" becomes "[0.37 0.45](1 - [0.37 0.45])" for any network.
+Formulas are the trace's (its steps' structure, mlp_core.notation) and numbers its values: a formula's names
+are swapped for the matrices they stand for, so "h_2(1 - h_2)" becomes "[0.37 0.45](1 - [0.37 0.45])" for any network.
 Where the article misprinted a number (mlp_core.article.misprints), the correct value is shown and a note
 quotes what the article printed.
 """
