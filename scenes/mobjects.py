@@ -8,6 +8,8 @@
 - ErrorBars: label against prediction per output unit, the gap the loss squares.
 - ChainRule: a chain rule with its factors framed in the article's colours, arrows to their definitions.
 """
+import itertools
+
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Axes, Circle, Create, CurvedArrow, DashedLine,
                    DashedVMobject, DoubleArrow,
@@ -302,17 +304,41 @@ def edge_number(weights, i, j, n_in, hidden, n_out):
     return n_in * hidden + i * n_out + j + 1
 
 
+ARTICLE_EDGES = 6  # weight matrices up to this many edges have every edge named, as in the article's figures
+
+
+def named_units(n_in, hidden, n_out):
+    """The hidden units whose edges (in and out) NetworkDiagram names w_k: all of them while W1 and W2 have at most
+    ARTICLE_EDGES entries each, as the article names all 12 edges of its 2-3-2 network; else the first and the
+    last, so that a caption may say "w1 to w{n_in * hidden}" and the names of the others follow the same order."""
+    return list(range(hidden)) if _article_sized(n_in, hidden, n_out) else sorted({0, hidden - 1})
+
+
+def _article_sized(n_in, hidden, n_out):
+    return n_in * hidden <= ARTICLE_EDGES and hidden * n_out <= ARTICLE_EDGES
+
+
 class NetworkDiagram(VGroup):
     """The article's network: input, hidden and output columns, Y, and edges labelled w1, w2, ...
 
     Columns: "X", "h1", "h2", "Y" (`column(name)` is the framed column, `nodes[name]` its circles). Edges:
-    `edges["W1"]`/`edges["W2"]` and `edge_labels[...]`, in value order (edge_index maps (i, j) to its position).
+    `edges["W1"]`/`edges["W2"]` in value order (edge_index maps (i, j) to its position). Edge names: those of the
+    `named_units`' edges (all of a network as small as the article's), in `edge_labels[...]` in value order,
+    `label_index` mapping (i, j) to its position there (`edge_label(weights, i, j)`: the label, or None).
     With header=True, stations like the article's figures 4, 11, 15 sit above: X, W1, z1|h1, W2, z2|h2, Loss
     (`station(name)`), between which `path_arrow` draws the backward paths.
     """
 
-    # Where along its edge a label may sit, nearest the middle first.
+    # Where along its edge a label may sit, nearest the middle first: the article's spots, and finer ones for labels
+    # that must stay clear of other edges.
     LABEL_SPOTS = sorted((0.1 + 0.04 * k for k in range(21)), key=lambda t: abs(t - 0.5))
+    CLEAR_SPOTS = sorted((0.08 + 0.01 * k for k in range(85)), key=lambda t: (abs(t - 0.5), t))
+    # How far a label clear of other edges may sit above or below its edge, in half its height: never so far that
+    # its edge does not run through it.
+    LABEL_SHIFTS = (0.0, 0.25, -0.25, 0.5, -0.5)
+    LABEL_MARGINS = (0.12, 0.08, 0.05)  # gaps kept around a label clear of other edges, widest first
+    NODES_HEIGHT = 3.3  # a column's first to last node, at most: more than four nodes share the height of four
+    LABEL_SEPARATION = 1.0  # labels clear of other edges keep this far apart where they can
 
     def __init__(self, n_in, hidden, n_out, width=9.0, height=None, labels=True, header=False,
                  output_labels=("y_1", "y_2")):
@@ -320,10 +346,12 @@ class NetworkDiagram(VGroup):
         self.sizes = {"X": n_in, "h1": hidden, "h2": n_out, "Y": n_out}
         xs = {"X": -width / 2, "h1": -width / 2 + 0.36 * width, "h2": -width / 2 + 0.72 * width, "Y": width / 2}
         self.shown = {name: shown_indices(n) for name, n in self.sizes.items()}
-        gaps = max(len(shown) - 1 for shown in self.shown.values())
-        spacing = 1.1 if height is None else min(1.1, height / gaps)  # default: 1.1 units between nodes
+        gaps = max(1, *(len(shown) - 1 for shown in self.shown.values()))
         self.nodes, self.columns, self.ellipses = {}, {}, VGroup()
         for name, shown in self.shown.items():
+            # 1.1 units between nodes, less in a column of more than four (NODES_HEIGHT), or all to fit `height`
+            spacing = min(1.1, self.NODES_HEIGHT / max(1, len(shown) - 1)) if height is None else \
+                min(1.1, height / gaps)
             ys = [(len(shown) - 1) / 2 * spacing - k * spacing for k in range(len(shown))]
             nodes = VGroup()
             for index, y in zip(shown, ys):
@@ -334,7 +362,7 @@ class NetworkDiagram(VGroup):
                                      fill_opacity=1).move_to([xs[name], y, 0]))
             self.nodes[name] = nodes
             self.columns[name] = self._frame(name, nodes, spacing)
-        self.edges, self.edge_labels, self.edge_index = {}, {}, {}
+        self.edges, self.edge_labels, self.edge_index, self.label_index, self.named_units = {}, {}, {}, {}, []
         for weights, (a, b) in (("W1", ("X", "h1")), ("W2", ("h1", "h2"))):
             edges, index = VGroup(), {}
             for i in [k for k in self.shown[a] if k is not None]:
@@ -373,28 +401,94 @@ class NetworkDiagram(VGroup):
         return blocks.set_z_index(-1)
 
     def _label_edges(self):
-        """Name every drawn edge w_k, at the first spot along it where the label overlaps no other label or node."""
+        """Name the drawn edges of the `named_units`: all edges of a network as small as the article's, placed as
+        in its figures (`_place_as_article`); else those of the first and last hidden units, each where it sits
+        clear of every other edge, node and label (`_place_clear`), or, where there is no such spot, not at all."""
         n_in, hidden, n_out = self.sizes["X"], self.sizes["h1"], self.sizes["h2"]
-        taken = [node for nodes in self.nodes.values() for node in nodes]
+        self.named_units = named_units(n_in, hidden, n_out)
+        name_all = _article_sized(n_in, hidden, n_out)
+        texts = {}
         for weights in ("W1", "W2"):
-            group = VGroup()
             for (i, j), e in self.edge_index[weights].items():
-                edge = self.edges[weights][e]
-                text = tex(f"w_{{{edge_number(weights, i, j, n_in, hidden, n_out)}}}", font_size=style.SMALL + 2)
-                text.add_background_rectangle(color=style.PAPER, opacity=1, buff=0.03)
-                best, best_overlap = None, None
-                for t in self.LABEL_SPOTS:
-                    text.move_to(edge.point_from_proportion(t))
-                    overlap = sum(_overlap(text, other) for other in taken)
-                    if best is None or overlap < best_overlap:
-                        best, best_overlap = t, overlap
-                    if overlap == 0:
-                        break
-                text.move_to(edge.point_from_proportion(best))
-                taken.append(text)
-                group.add(text)
-            self.edge_labels[weights] = group
+                if (j if weights == "W1" else i) in self.named_units:
+                    text = tex(f"w_{{{edge_number(weights, i, j, n_in, hidden, n_out)}}}", font_size=style.SMALL + 2)
+                    texts[weights, e] = text.add_background_rectangle(color=style.PAPER, opacity=1, buff=0.03)
+        nodes = [node for column in self.nodes.values() for node in column]
+        if name_all:
+            for (weights, e), text in texts.items():
+                self._place_as_article(text, self.edges[weights][e], nodes)
+                nodes.append(text)
+            placed = set(texts)
+        else:
+            placed = self._place_clear(texts, nodes + list(self.columns.values()) + list(self.ellipses))
+        for weights in ("W1", "W2"):
+            group, index = VGroup(), {}
+            for pair, e in self.edge_index[weights].items():
+                if (weights, e) in placed:
+                    index[pair] = len(group)
+                    group.add(texts[weights, e])
+            self.edge_labels[weights], self.label_index[weights] = group, index
             self.add(group)
+
+    def _place_as_article(self, text, edge, taken):
+        """At the first spot along the edge (nearest the middle) where the label overlaps nothing `taken` (nodes,
+        labels), else where it overlaps least: the article's figure, which has labels on crossings too."""
+        best, best_overlap = None, None
+        boxes = [_box(other) for other in taken]
+        for t in self.LABEL_SPOTS:
+            text.move_to(edge.point_from_proportion(t))
+            own = _box(text)
+            overlap = sum(_overlap(own, other) for other in boxes)
+            if best is None or overlap < best_overlap:
+                best, best_overlap = t, overlap
+            if overlap == 0:
+                break
+        text.move_to(edge.point_from_proportion(best))
+
+    def _place_clear(self, texts, obstacles):
+        """Move each label in `texts` ((weights, edge position) -> label) to a spot on its edge where it touches no
+        other edge, no obstacle and no other label, keeping one of LABEL_MARGINS around it; the keys of those
+        placed. The labels with the fewest such spots go first; each takes the spot furthest (up to
+        LABEL_SEPARATION) from the labels already placed, then the one nearest its edge, with the widest margin,
+        nearest the middle of its edge."""
+        keys = [(weights, e) for weights, group in self.edges.items() for e in range(len(group))]
+        starts = np.array([self.edges[w][e].get_start()[:2] for w, e in keys])
+        ends = np.array([self.edges[w][e].get_end()[:2] for w, e in keys])
+        fixed = np.array([_box(mobject) for mobject in obstacles])
+        spots = np.array(list(itertools.product(self.CLEAR_SPOTS, self.LABEL_SHIFTS)))  # (t, shift) pairs
+        margins = np.array(self.LABEL_MARGINS)
+        options = {}  # key -> the boxes of its clear spots (margin not included), their margins; preferred first
+        for key, text in texts.items():
+            k = keys.index(key)
+            half = np.array([text.width, text.height]) / 2
+            centres = starts[k] + spots[:, :1] * (ends[k] - starts[k]) + spots[:, 1:] * [0, half[1]]
+            boxes = np.hstack([centres - half, centres + half])
+            others = np.arange(len(keys)) != k
+            clear = np.array([~_boxes_meet_any(grown, fixed) & ~_segments_meet_any(starts[others], ends[others], grown)
+                              for grown in (boxes + [-m, -m, m, m] for m in margins)])  # (margin, spot)
+            ok = clear.any(axis=0)
+            widest = margins[clear.argmax(axis=0)]
+            # Preference among equally separated spots: on the edge, the widest margin, nearest the middle.
+            rank = np.lexsort((np.abs(spots[:, 0] - 0.5), -widest, np.abs(spots[:, 1])))
+            order = rank[ok[rank]]
+            options[key] = (boxes[order], widest[order])
+        placed = {}  # key -> box
+        for key in sorted(texts, key=lambda key: len(options[key][1])):
+            boxes, widest = options[key]
+            if placed:
+                others = np.array(list(placed.values()))
+                free = ~_boxes_meet_any(boxes + np.outer(widest, [-1, -1, 1, 1]), others)
+                centres = (boxes[:, :2] + boxes[:, 2:]) / 2
+                mids = (others[:, :2] + others[:, 2:]) / 2
+                distance = np.linalg.norm(centres[:, None] - mids[None], axis=-1).min(axis=1)
+                separation = np.where(free, np.minimum(distance, self.LABEL_SEPARATION), -1)
+            else:
+                separation = np.full(len(boxes), self.LABEL_SEPARATION)
+            if len(boxes) and separation.max() >= 0:
+                box = boxes[np.argmax(separation)]  # the first of the furthest: the preferred among them
+                texts[key].move_to([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, 0])
+                placed[key] = box
+        return set(placed)
 
     def _add_header(self):
         """Stations above the columns: X, W1, (z1|h1), W2, (z2|h2), Loss, as in the article's figures 4, 11, 15."""
@@ -430,11 +524,17 @@ class NetworkDiagram(VGroup):
     def edge(self, weights, i, j):
         return self.edges[weights][self.edge_index[weights][i, j]]
 
+    def edge_label(self, weights, i, j):
+        """The name w_k on edge (i, j) of `weights`, or None where the edge is drawn unnamed (or not drawn)."""
+        position = self.label_index.get(weights, {}).get((i, j))
+        return None if position is None else self.edge_labels[weights][position]
+
     def make_highlight_edges_animation(self, weights, color=style.EDGE_HIGHLIGHT, edges=None):
         """Colour a weight matrix's edges and labels (all, or the (i, j) pairs in `edges`)."""
         pairs = list(self.edge_index[weights]) if edges is None else [p for p in edges if p in self.edge_index[weights]]
         targets = [self.edges[weights][self.edge_index[weights][p]] for p in pairs]
-        texts = [self.edge_labels[weights][self.edge_index[weights][p]][1] for p in pairs] if self.edge_labels else []
+        named = self.label_index.get(weights, {})
+        texts = [self.edge_labels[weights][named[p]][1] for p in pairs if p in named]
         return AnimationGroup(*[t.animate.set_color(color).set_stroke(width=3.5) for t in targets],
                               *[t.animate.set_color(color) for t in texts])
 
@@ -479,10 +579,41 @@ class NetworkDiagram(VGroup):
 
 
 def _overlap(a, b):
-    """Area where the bounding boxes of two mobjects overlap."""
-    dx = min(a.get_right()[0], b.get_right()[0]) - max(a.get_left()[0], b.get_left()[0])
-    dy = min(a.get_top()[1], b.get_top()[1]) - max(a.get_bottom()[1], b.get_bottom()[1])
+    """Area where two boxes (left, bottom, right, top) overlap."""
+    dx = min(a[2], b[2]) - max(a[0], b[0])
+    dy = min(a[3], b[3]) - max(a[1], b[1])
     return max(dx, 0) * max(dy, 0)
+
+
+def _box(mobject):
+    """A mobject's bounding box (left, bottom, right, top)."""
+    return mobject.get_left()[0], mobject.get_bottom()[1], mobject.get_right()[0], mobject.get_top()[1]
+
+
+def _boxes_meet_any(boxes, others):
+    """For each box (left, bottom, right, top) in `boxes`, whether it overlaps any of `others`."""
+    if not len(others):
+        return np.zeros(len(boxes), bool)
+    a, b = boxes[:, None], others[None]
+    meet = (a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2]) & (a[..., 1] < b[..., 3]) & (b[..., 1] < a[..., 3])
+    return meet.any(axis=1)
+
+
+def _segments_meet_any(starts, ends, boxes):
+    """For each box (left, bottom, right, top), whether any segment starts[m]-ends[m] passes through it
+    (Liang-Barsky clipping)."""
+    if not len(starts):
+        return np.zeros(len(boxes), bool)
+    d = ends - starts
+    p = np.stack([-d[:, 0], d[:, 0], -d[:, 1], d[:, 1]], axis=-1)[None]  # (1, segment, side)
+    q = np.stack([starts[:, 0] - boxes[:, None, 0], boxes[:, None, 2] - starts[:, 0],
+                  starts[:, 1] - boxes[:, None, 1], boxes[:, None, 3] - starts[:, 1]], axis=-1)  # (box, segment, side)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = q / p
+    low = np.maximum(np.where(p < 0, r, -np.inf).max(axis=-1), 0.0)
+    high = np.minimum(np.where(p > 0, r, np.inf).min(axis=-1), 1.0)
+    outside = ((p == 0) & (q < 0)).any(axis=-1)  # parallel to a side, beyond it
+    return ((low <= high) & ~outside).any(axis=1)
 
 
 # The activation -------------------------------------------------------------------------------------------------
