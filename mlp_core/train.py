@@ -288,12 +288,15 @@ def train(config, options=None, progress=None):
             zs, hs = network.forward(X, weights, biases, acts, keep=False)  # zs[-1]: softmax keeps the logits
             error = hs[-1] - y
             # Loss
-            sizes = [network.penalty_size(W, penalty) for W in weights]
-            loss[k] = value = network.data_loss(config.loss, y, hs[-1], zs[-1], N, error) + lam * sum(sizes) / (2 * N)
+            value = network.data_loss(config.loss, y, hs[-1], zs[-1], N, error)
+            if lam:  # (with lambda 0 the article's code adds 0 * sum W^2: nothing, while the squares are finite)
+                sizes = [network.penalty_size(W, penalty) for W in weights]
+                value = value + lam * sum(sizes) / (2 * N)
+            loss[k] = value
             # Backward
             dL_dW, dL_db = network.backward(network.output_gradient(error, n), hs, weights, biases, acts, at_z)
-            gradients = [g + network.penalty_gradient(W, size, lam, penalty, n, code)
-                         for g, W, size in zip(dL_dW, weights, sizes)]
+            gradients = dL_dW if not lam else [g + network.penalty_gradient(W, size, lam, penalty, n, code)
+                                               for g, W, size in zip(dL_dW, weights, sizes)]
             if with_biases:
                 gradients += dL_db
             if clip:  # a remedy, off in the article's runs
