@@ -5,7 +5,8 @@ data, the same rows every iteration) and returns a Run: the loss and accuracy of
 `options.every` iterations a Snapshot of the weights with the predicted class over a grid (the decision boundary).
 
 Conventions (config.convention), as in the trace:
-- seed: the article's code (figure 19) operation for operation, so the weights are bit for bit those of that code.
+- seed: the article's code (figure 19) operation for operation, so the weights are bit for bit those of that code
+  (with lambda 0 its penalty, 0 * sum W^2, is left out: it adds nothing while the squares are finite).
   Gradients are summed over the batch (no 1/N) and the penalty gradient is the code's scalar lambda * sum W^2
   added to every entry (options.reg_gradient "code"), or the correct lambda * W (reg_gradient "correct": the
   gradient of N times the stated loss).
