@@ -18,13 +18,13 @@ from mlp_core.activations import HIDDEN_ACTIVATIONS
 from mlp_core.article import errata
 from mlp_core.check import check, load_hand_file, report
 from mlp_core.config import (CONVENTIONS, OUTPUT_ACTIVATIONS, PENALTIES, Config, ConfigError, load_config_file,
-                             parse_hidden)
+                             parse_hidden, read_json)
 from mlp_core.data import DATA_SETS
 from mlp_core.export import FORMATS, export_files, export_text
 from mlp_core.files import write_atomically
 from mlp_core.formatting import format_array
 from mlp_core.network import LOSSES
-from mlp_core.run_io import load_run, run_json, save_run
+from mlp_core.run_io import load_run, run_from_dict, run_json, save_run
 from mlp_core.trace import compute_trace
 from mlp_core.trace_json import dumps, load_trace
 from mlp_core.train import (CLIPS, DECAYS, ON_DIVERGENCE, PRESETS, REG_GRADIENTS, TrainOptions, describe, preset,
@@ -115,8 +115,9 @@ def given_options(args, names):
 
 
 def config_from_args(args, base=None):
-    """The config of --config FILE (or `base`), with the network options given on the command line over it."""
-    config = load_config_file(args.config) if args.config else (base or Config())
+    """The config `base`, else --config FILE's, else the article's, with the network options given on the command
+    line over it."""
+    config = base if base is not None else load_config_file(args.config) if args.config else Config()
     given = given_options(args, NETWORK_OPTIONS)
     decided = decided_by_values(config)
     for name in given:
@@ -272,8 +273,10 @@ def run_train(args):
         raise ConfigError("train: give either --preset or --config, not both")
     base, options = preset(args.preset or "fig20")
     run_file = _run_file(args.config) if args.config else None
-    if run_file is not None:
-        options = run_file.options
+    if run_file is not None:  # read once: its config and its training options
+        base, options = run_file.config, run_file.options
+    elif args.config:
+        base = load_config_file(args.config)
     config = config_from_args(args, base=base)
     options, overridden = training_options(args, options)
     for option in ("penalty", "reg_gradient"):
@@ -305,15 +308,11 @@ def run_train(args):
 
 
 def _run_file(path):
-    """The Run in `path` if it is a run file (not a settings or trace file), else None."""
+    """The Run in `path` if it is a run file (not a settings or trace file), else None; the file is read once."""
     if str(path).lower().endswith(".npz"):
         return load_run(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            head = json.load(f)
-    except (OSError, ValueError):
-        return None  # load_config_file says what is wrong with it
-    return load_run(path) if isinstance(head, dict) and "snapshots" in head else None
+    data = read_json(path, "config file")
+    return run_from_dict(data, str(path)) if isinstance(data, dict) and "snapshots" in data else None
 
 
 def build_parser():
