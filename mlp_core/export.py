@@ -58,7 +58,6 @@ def factor_colors(layers):
     return colors
 
 
-FACTOR_COLORS = factor_colors(2)  # the article's network
 # amsmath's bmatrix takes at most 10 columns unless told otherwise.
 DEFAULT_MAX_COLUMNS = 10
 ARTICLE_KEYS = {2: ("chain_w2_detailed", "chain_w2_numbers"), 1: ("chain_w1_numbers", "chain_w1_numbers_final")}

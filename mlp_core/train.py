@@ -214,7 +214,7 @@ def grid_points(X, options):
     return np.linspace(x_min, x_max, options.grid), np.linspace(y_min, y_max, options.grid)
 
 
-def articles_network(config, acts, biases, y):
+def articles_network(acts, biases, y):
     """Whether the run is the article's kind of network, for which accuracy and grids are measured cheaply:
     one hidden layer of sigmoid or tanh units, no biases, two classes (mlp_core/accuracy.py)."""
     return len(acts) == 2 and acts[0].slope_max is not None and all(b is None for b in biases) and y.shape[1] == 2
@@ -272,7 +272,7 @@ def train(config, options=None, progress=None):
     at_z = config.loss == "cross-entropy"
     clip = clipper(options)
     grid_x, grid_y = grid_points(X_all, options)
-    cheap = articles_network(config, acts, biases, y_all)
+    cheap = articles_network(acts, biases, y_all)
 
     total = options.iterations
     loss, accuracy = np.empty(total), np.empty(total)
