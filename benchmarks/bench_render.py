@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_render.py                 # -ql: all figures; -qh: figures 5-6
     .venv/bin/python benchmarks/bench_render.py --qh-figures all
     .venv/bin/python benchmarks/bench_render.py --voice espeak-ng   # narration with another voice (none: skip)
+    .venv/bin/python benchmarks/bench_render.py --hidden 4,3 --voice none   # a deeper network's explainer
 
 Targets on the project's 2-core machine: at most 0.5 at -ql with a warm TeX cache, at most 2.5 at -qh.
 The TeX cache (renders/Tex) is warmed first by building every figure without drawing. As a baseline, the
@@ -20,8 +21,10 @@ from pathlib import Path
 
 from manim import RIGHT, Dot, Scene, tempconfig
 
+from mlp_core.config import Config, ConfigError, parse_hidden
 from mlp_core.trace import compute_trace
-from scenes.backprop import FIGURES, Backprop
+from scenes import outline
+from scenes.backprop import Backprop
 from scenes.voice import VoiceError, parse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,11 +74,12 @@ def narration(trace, figures, voice, silent):
               f", {'met' if met else 'NOT met'})", flush=True)
 
 
-def select(figures):
+def select(trace, figures):
+    chosen = outline.figures(trace)
     if figures == "all":
-        return FIGURES
+        return chosen
     wanted = {int(n) for n in figures.split(",")}
-    return [figure for figure in FIGURES if int(figure[0][:2]) in wanted]
+    return [figure for figure in chosen if outline.number(figure) in wanted]
 
 
 def main():
@@ -83,8 +87,15 @@ def main():
     parser.add_argument("--ql-figures", default="all", help="figure numbers rendered at -ql, e.g. 5,6 (default all)")
     parser.add_argument("--qh-figures", default="5,6", help="figure numbers rendered at -qh (default 5,6)")
     parser.add_argument("--voice", default="festival", help="MLP_VOICE for the narrated -ql renders (none: skip)")
+    parser.add_argument("--hidden", default="3", help="hidden layer sizes, as mlp_core's --hidden (default 3, the "
+                        "article's); other layers use ReLU and a softmax output with cross-entropy")
     args = parser.parse_args()
-    trace = compute_trace()
+    try:
+        hidden = parse_hidden(args.hidden)
+    except ConfigError as error:
+        parser.exit(2, f"error: --hidden: {error}\n")
+    deep = {} if hidden == [3] else {"activation": "relu", "loss": "cross-entropy"}
+    trace = compute_trace(Config(hidden=hidden, **deep))
     try:
         voice = parse(args.voice) and args.voice  # checked before the long renders
     except VoiceError as error:
@@ -94,7 +105,7 @@ def main():
                                  dry_run=True, output_file=str(Path(media) / "warm.mp4"))
         print(f"TeX cache warmed (every figure built, nothing drawn) in {warm_seconds:.1f} s")
         for flag, figures in (("-ql", args.ql_figures), ("-qh", args.qh_figures)):
-            chosen = select(figures)
+            chosen = select(trace, figures)
             seconds, video = render(lambda: Backprop(trace=trace, figures=chosen, voice=None), QUALITIES[flag],
                                     media)
             base_seconds, base_video = render(MovingDot, QUALITIES[flag], media)

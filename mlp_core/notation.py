@@ -47,6 +47,11 @@ class Lit:
             object.__setattr__(self, "text", self.latex)
 
 
+class Note(Lit):
+    """A remark written beside a formula, not part of its value: "(softmax with cross-entropy)". Left out where
+    the formula's names are replaced by numbers."""
+
+
 def _index(k):
     return k if len(k) == 1 else f"{{{k}}}"
 
@@ -120,7 +125,7 @@ def _output_gradient(expr):
     y, h = expr["args"]
     n = expr["n"]
     if expr["loss"] == "cross-entropy":
-        note = Lit(r" \quad \text{(softmax with cross-entropy)}", "  (softmax with cross-entropy)")
+        note = Note(r" \quad \text{(softmax with cross-entropy)}", "  (softmax with cross-entropy)")
         if n > 1:
             return [Lit(rf"\frac{{1}}{{{n}}}(", "("), Ref(h), Lit(" - "), Ref(y), Lit(")", f")/{n}"), note]
         return [Ref(h), Lit(" - "), Ref(y), note]

@@ -20,38 +20,13 @@ from manim.constants import RendererType
 from mlp_core.config import ConfigError
 from mlp_core.trace import compute_trace
 from mlp_core.trace_json import load_trace
-from scenes import narration
+from scenes import narration, outline
 from scenes.soundtrack import SpeechRenderer
 from scenes.requirements import require_latex
 from scenes.voice import ENVIRONMENT, Narrator, VoiceError, from_environment
-from scenes.sections import backward, ending, forward, intro
 
 READING_SPEED = 15  # characters per second: a subtitle stays up at least len(words) / READING_SPEED seconds
 PAUSE = 0.3  # seconds of quiet after a spoken line before the next one starts
-
-# The article's outline: (section name, the function that animates that figure).
-FIGURES = [
-    ("01_overview", intro.figure_1_overview),
-    ("02_xor", intro.figure_2_xor),
-    ("03_pipeline", intro.figure_3_pipeline),
-    ("04_initialized_network", intro.figure_4_initialized_network),
-    ("05_z1", forward.figure_5_z1),
-    ("06_h1", forward.figure_6_h1),
-    ("07_z2", forward.figure_7_z2),
-    ("08_h2", forward.figure_8_h2),
-    ("09_loss", forward.figure_9_loss),
-    ("10_chain_w2", backward.figure_10_chain_w2),
-    ("11_path_w2", backward.figure_11_path_w2),
-    ("12_factors_w2", backward.figure_12_factors_w2),
-    ("13_update_w2", backward.figure_13_update_w2),
-    ("14_chain_w1", backward.figure_14_chain_w1),
-    ("15_path_w1", backward.figure_15_path_w1),
-    ("16_factors_w1", backward.figure_16_factors_w1),
-    ("17_update_w1", backward.figure_17_update_w1),
-    ("18_copy", ending.figure_18_copy),
-    ("19_code", ending.figure_19_code),
-]
-
 
 def trace_from_environment():
     """The trace named by $MLP_TRACE, or the article's worked example; a bad file exits with one line (2)."""
@@ -79,8 +54,7 @@ def narrator_for(engine, trace, figures):
     # always ends before the video does (end_caption waits for it), so that warning says nothing here.
     logging.getLogger("av.container.output").addFilter(unused_options_note)
     narrator = Narrator(engine, Path(config.media_dir) / "voice_cache")
-    numbers = [int(name[:2]) for name, _ in figures if name[:2].isdigit() and int(name[:2]) in narration.SCRIPTS]
-    lines = [words for script in narration.script(trace, numbers).values() for words in script.values()]
+    lines = [words for script in outline.script(trace, figures).values() for words in script.values()]
     try:
         narrator.prepare(narration.spoken(words) for words in lines)
     except VoiceError as error:
@@ -95,27 +69,29 @@ class Backprop(Scene):
 
     narrated = True  # the slides deck (scenes/slides.py) stays silent
 
-    def __init__(self, trace=None, figures=FIGURES, voice=ENVIRONMENT, **kwargs):
+    def __init__(self, trace=None, figures=None, voice=ENVIRONMENT, **kwargs):
         require_latex()  # every figure writes formulas: without LaTeX, one line rather than manim's traceback
         self.trace = trace or trace_from_environment()
-        self.figures = figures
+        self.figures = figures or outline.figures(self.trace)  # scenes/outline.py: a section per figure
         if not self.narrated:
             voice = None
         elif voice == ENVIRONMENT:
             voice = from_environment()
-        self.narrator = narrator_for(voice, self.trace, figures)
+        self.narrator = narrator_for(voice, self.trace, self.figures)
         self.caption = None  # (words, start time, seconds of speech) of the subtitle on screen
+        self.section_name = None  # the figure being drawn (its errata notes are the article's figure's)
         if self.narrator and kwargs.get("renderer") is None and config.renderer == RendererType.CAIRO:
             kwargs["renderer"] = SpeechRenderer(camera_class=kwargs.get("camera_class"),
                                                 skip_animations=kwargs.get("skip_animations", False))
         super().__init__(**kwargs)
 
     def construct(self):
-        for name, figure in self.figures:
-            self.next_section(name)
+        for figure in self.figures:
+            self.next_section(figure.name)
+            self.section_name = figure.name
             if self.mobjects:
                 self.play(FadeOut(*self.mobjects), run_time=0.6)
-            figure(self, self.trace)
+            figure.draw(self, self.trace, figure.words(self.trace))
             self.end_caption()
 
     def beat(self, seconds=1.0):

@@ -3,7 +3,8 @@
 - LatexMatrix / TraceMatrix: a bracketed matrix (of LaTeX symbols / of trace values) with row, column and entry
   highlights; entries are one MathTex each, so repeated numbers reuse manim's SVG cache.
 - MatrixProduct: left · right (+ bias) = result, animated as a row meeting each column.
-- NetworkDiagram: the article's network, nodes and edges w1, w2, ... named as the article names them.
+- NetworkDiagram: a network of any depth (the article's: one hidden layer), edges w1, w2, ... named as the article
+  names them.
 - ActivationCurve: the activation plotted, a point carrying each z up to the curve and across to h.
 - ErrorBars: label against prediction per output unit, the gap the loss squares.
 - ChainRule: a chain rule with its factors framed in the article's colours, arrows to their definitions.
@@ -90,6 +91,16 @@ def wrap_rows(pieces, max_width, buff=0.15, indent=0.6):
     for group in groups[1:]:
         group.shift(indent * RIGHT)
     return block
+
+
+def side_by_side(lines, buff=1.2, aligned_edge=UP):
+    """Lines side by side (top-aligned by default), in as few rows as fit the frame's width once shrunk to the
+    smallest readable size (style.SMALL for numbers set at style.NUMBER)."""
+    for per_row in range(len(lines), 0, -1):
+        rows = [VGroup(*lines[k:k + per_row]).arrange(RIGHT, buff=buff, aligned_edge=aligned_edge)
+                for k in range(0, len(lines), per_row)]
+        if per_row == 1 or max(row.width for row in rows) * style.SMALL / style.NUMBER <= style.FRAME_WIDTH:
+            return VGroup(*rows).arrange(DOWN, buff=0.4)
 
 
 # Matrices -------------------------------------------------------------------------------------------------------
@@ -297,36 +308,49 @@ class MatrixProduct:
 
 # The network ----------------------------------------------------------------------------------------------------
 
-def edge_number(weights, i, j, n_in, hidden, n_out):
-    """The article's edge name index: W1[i, j] is w(j * n_in + i + 1); W2[j, o] follows on after all of W1."""
-    if weights == "W1":
-        return j * n_in + i + 1
-    return n_in * hidden + i * n_out + j + 1
+def edge_number(weights, i, j, sizes):
+    """The article's name index k of edge (i, j) of `weights` ("W1", "W2", ...) in a network of layer sizes `sizes`:
+    W1[i, j] is w(j * n_in + i + 1); each next matrix follows on after all edges of the ones before, row by row
+    (W2[i, j] is w(n_in * hidden + i * n_out + j + 1) in a network with one hidden layer)."""
+    k = int(str(weights).lstrip("W"))
+    if k == 1:
+        return j * sizes[0] + i + 1
+    return sum(a * b for a, b in zip(sizes[:k - 1], sizes[1:k])) + i * sizes[k] + j + 1
 
 
 ARTICLE_EDGES = 6  # weight matrices up to this many edges have every edge named, as in the article's figures
 
 
-def named_units(n_in, hidden, n_out):
-    """The hidden units whose edges (in and out) NetworkDiagram names w_k: all of them while W1 and W2 have at most
-    ARTICLE_EDGES entries each, as the article names all 12 edges of its 2-3-2 network; else the first and the
-    last, so that a caption may say "w1 to w{n_in * hidden}" and the names of the others follow the same order."""
-    return list(range(hidden)) if _article_sized(n_in, hidden, n_out) else sorted({0, hidden - 1})
+def named_units(sizes):
+    """The units whose edges NetworkDiagram names w_k, by column: {"h1": [...], ...} for each hidden layer (with no
+    hidden layer, for the output layer "h1"). All units while every weight matrix has at most ARTICLE_EDGES entries,
+    as the article names all 12 edges of its 2-3-2 network; else the first and the last, so that a caption may say
+    "w1 to w{n_in * hidden}" and the names of the others follow the same order. An edge is named when each of its
+    two ends is a listed unit or in a column not listed (`_names_edge`)."""
+    units = (lambda n: list(range(n))) if _article_sized(sizes) else (lambda n: sorted({0, n - 1}))
+    return {f"h{m}": units(sizes[m]) for m in range(1, max(2, len(sizes) - 1))}
 
 
-def _article_sized(n_in, hidden, n_out):
-    return n_in * hidden <= ARTICLE_EDGES and hidden * n_out <= ARTICLE_EDGES
+def _names_edge(units, ends):
+    """Whether an edge whose ends are (column, unit) pairs is named, `units` being `named_units`."""
+    return all(column not in units or unit in units[column] for column, unit in ends)
+
+
+def _article_sized(sizes):
+    return all(a * b <= ARTICLE_EDGES for a, b in zip(sizes, sizes[1:]))
 
 
 class NetworkDiagram(VGroup):
-    """The article's network: input, hidden and output columns, Y, and edges labelled w1, w2, ...
+    """The network of layer sizes `sizes` = [n_in, hidden..., n_out] (`trace.sizes()`), L = len(sizes) - 1 weight
+    matrices: input, hidden and output columns, Y, and edges labelled w1, w2, ... as the article names them.
 
-    Columns: "X", "h1", "h2", "Y" (`column(name)` is the framed column, `nodes[name]` its circles). Edges:
-    `edges["W1"]`/`edges["W2"]` in value order (edge_index maps (i, j) to its position). Edge names: those of the
-    `named_units`' edges (all of a network as small as the article's), in `edge_labels[...]` in value order,
-    `label_index` mapping (i, j) to its position there (`edge_label(weights, i, j)`: the label, or None).
-    With header=True, stations like the article's figures 4, 11, 15 sit above: X, W1, z1|h1, W2, z2|h2, Loss
-    (`station(name)`), between which `path_arrow` draws the backward paths.
+    Columns: "X", "h1", ..., "hL" (the output layer, the article's "h2"), "Y" (`column(name)` is the framed column,
+    `nodes[name]` its circles, `sizes[name]` its units). Edges: `edges["W1"]` ... `edges["WL"]` in value order
+    (edge_index maps (i, j) to its position). Edge names: those of the `named_units`' edges (all of a network as
+    small as the article's), in `edge_labels[...]` in value order, `label_index` mapping (i, j) to its position
+    there (`edge_label(weights, i, j)`: the label, or None).
+    With header=True, stations like the article's figures 4, 11, 15 sit above: X, W1, z1|h1, W2, ..., WL, zL|hL,
+    Loss (`station(name)`, names "X", "W1", "h1", ..., "loss"), between which `path_arrow` draws the backward paths.
     """
 
     # Where along its edge a label may sit, nearest the middle first: the article's spots, and finer ones for labels
@@ -339,12 +363,21 @@ class NetworkDiagram(VGroup):
     LABEL_MARGINS = (0.12, 0.08, 0.05)  # gaps kept around a label clear of other edges, widest first
     NODES_HEIGHT = 3.3  # a column's first to last node, at most: more than four nodes share the height of four
     LABEL_SEPARATION = 1.0  # labels clear of other edges keep this far apart where they can
+    STATION_GAP = 0.25  # with more than two weight matrices, stations shrink (to STATION_MIN) to keep this far apart
+    STATION_MIN = 0.7  # the least they shrink to
 
-    def __init__(self, n_in, hidden, n_out, width=9.0, height=None, labels=True, header=False,
-                 output_labels=("y_1", "y_2")):
+    def __init__(self, sizes, width=9.0, height=None, labels=True, header=False, output_labels=("y_1", "y_2")):
         super().__init__()
-        self.sizes = {"X": n_in, "h1": hidden, "h2": n_out, "Y": n_out}
-        xs = {"X": -width / 2, "h1": -width / 2 + 0.36 * width, "h2": -width / 2 + 0.72 * width, "Y": width / 2}
+        if len(sizes) < 2:
+            raise ValueError(f"a network needs at least an input and an output layer, not sizes {sizes}")
+        self.layer_sizes = [int(n) for n in sizes]
+        self.layers = len(sizes) - 1
+        self.weights = [f"W{k}" for k in range(1, self.layers + 1)]
+        names = ["X"] + [f"h{k}" for k in range(1, self.layers + 1)]
+        self.output = names[-1]
+        self.sizes = {**dict(zip(names, self.layer_sizes)), "Y": self.layer_sizes[-1]}
+        # The node columns over 0.72 of the width (the article's 0, 0.36, 0.72 with one hidden layer), Y at the right.
+        xs = {**{name: -width / 2 + 0.72 * k / self.layers * width for k, name in enumerate(names)}, "Y": width / 2}
         self.shown = {name: shown_indices(n) for name, n in self.sizes.items()}
         gaps = max(1, *(len(shown) - 1 for shown in self.shown.values()))
         self.nodes, self.columns, self.ellipses = {}, {}, VGroup()
@@ -362,8 +395,9 @@ class NetworkDiagram(VGroup):
                                      fill_opacity=1).move_to([xs[name], y, 0]))
             self.nodes[name] = nodes
             self.columns[name] = self._frame(name, nodes, spacing)
-        self.edges, self.edge_labels, self.edge_index, self.label_index, self.named_units = {}, {}, {}, {}, []
-        for weights, (a, b) in (("W1", ("X", "h1")), ("W2", ("h1", "h2"))):
+        self.edges, self.edge_labels, self.edge_index, self.label_index, self.named_units = {}, {}, {}, {}, {}
+        for weights in self.weights:
+            a, b = self._ends(weights)
             edges, index = VGroup(), {}
             for i in [k for k in self.shown[a] if k is not None]:
                 for j in [k for k in self.shown[b] if k is not None]:
@@ -372,9 +406,9 @@ class NetworkDiagram(VGroup):
                     index[i, j] = len(edges)
                     edges.add(Line(start, end, color=style.INK, stroke_width=2).set_z_index(-2))
             self.edges[weights], self.edge_index[weights] = edges, index
-        self.arrows = VGroup(*[Arrow(self.nodes["h2"][k].get_right(), self.nodes["Y"][k].get_left(), buff=0.02,
-                                     color=style.INK, stroke_width=2, max_tip_length_to_length_ratio=0.08)
-                               for k in range(len(self.nodes["Y"]))])
+        self.arrows = VGroup(*[Arrow(output.get_right(), y.get_left(), buff=0.02, color=style.INK, stroke_width=2,
+                                     max_tip_length_to_length_ratio=0.08)
+                               for output, y in zip(self.nodes[self.output], self.nodes["Y"])])
         self.add(*self.columns.values(), *self.edges.values(), self.arrows, *self.nodes.values(), self.ellipses)
         if labels:
             self._label_edges()
@@ -386,6 +420,11 @@ class NetworkDiagram(VGroup):
         if header:
             self._add_header()
 
+    def _ends(self, weights):
+        """The columns a weight matrix's edges join."""
+        k = int(weights[1:])
+        return ("X" if k == 1 else f"h{k - 1}"), f"h{k}"
+
     def _node_position(self, column, index):
         return [k for k in self.shown[column] if k is not None].index(index)
 
@@ -393,7 +432,7 @@ class NetworkDiagram(VGroup):
         """The column's frame; the output column is the article's orange block over a blue block."""
         frame = RoundedRectangle(corner_radius=0.04, width=0.38, height=nodes.height + 0.2, color=style.INK,
                                  stroke_width=2).move_to(nodes)
-        if name not in ("h2", "Y"):
+        if name not in (self.output, "Y"):
             return frame.set_z_index(-1)
         blocks = VGroup(*[Rectangle(width=0.38, height=min(spacing, 0.9), stroke_width=1.5, color=style.INK,
                                     fill_color=color, fill_opacity=0.85 if name == "Y" else 0.45)
@@ -402,26 +441,26 @@ class NetworkDiagram(VGroup):
 
     def _label_edges(self):
         """Name the drawn edges of the `named_units`: all edges of a network as small as the article's, placed as
-        in its figures (`_place_as_article`); else those of the first and last hidden units, each where it sits
-        clear of every other edge, node and label (`_place_clear`), or, where there is no such spot, not at all."""
-        n_in, hidden, n_out = self.sizes["X"], self.sizes["h1"], self.sizes["h2"]
-        self.named_units = named_units(n_in, hidden, n_out)
-        name_all = _article_sized(n_in, hidden, n_out)
+        in its figures (`_place_as_article`) when it has one hidden layer as the article's does; else each where it
+        sits clear of every other edge, node and label (`_place_clear`), or, where there is no such spot, not at
+        all (a wider network names the edges of its hidden layers' first and last units only)."""
+        self.named_units = named_units(self.layer_sizes)
         texts = {}
-        for weights in ("W1", "W2"):
+        for weights in self.weights:
+            a, b = self._ends(weights)
             for (i, j), e in self.edge_index[weights].items():
-                if (j if weights == "W1" else i) in self.named_units:
-                    text = tex(f"w_{{{edge_number(weights, i, j, n_in, hidden, n_out)}}}", font_size=style.SMALL + 2)
+                if _names_edge(self.named_units, ((a, i), (b, j))):
+                    text = tex(f"w_{{{edge_number(weights, i, j, self.layer_sizes)}}}", font_size=style.SMALL + 2)
                     texts[weights, e] = text.add_background_rectangle(color=style.PAPER, opacity=1, buff=0.03)
         nodes = [node for column in self.nodes.values() for node in column]
-        if name_all:
+        if _article_sized(self.layer_sizes) and self.layers == 2:
             for (weights, e), text in texts.items():
                 self._place_as_article(text, self.edges[weights][e], nodes)
                 nodes.append(text)
             placed = set(texts)
         else:
             placed = self._place_clear(texts, nodes + list(self.columns.values()) + list(self.ellipses))
-        for weights in ("W1", "W2"):
+        for weights in self.weights:
             group, index = VGroup(), {}
             for pair, e in self.edge_index[weights].items():
                 if (weights, e) in placed:
@@ -491,7 +530,8 @@ class NetworkDiagram(VGroup):
         return set(placed)
 
     def _add_header(self):
-        """Stations above the columns: X, W1, (z1|h1), W2, (z2|h2), Loss, as in the article's figures 4, 11, 15."""
+        """Stations above the columns: X, W1, (z1|h1), W2, ..., WL, (zL|hL), Loss, as in the article's figures 4,
+        11, 15; with more than two weight matrices, shrunk as needed to keep STATION_GAP between them."""
         top = max(column.get_top()[1] for column in self.columns.values()) + 0.75
         def split(left, right):
             circle = Circle(radius=0.42, color=style.INK, stroke_width=2)
@@ -503,15 +543,20 @@ class NetworkDiagram(VGroup):
             circle = Circle(radius=0.42, color=style.INK, stroke_width=2)
             return VGroup(circle, tex(symbol, font_size=style.NUMBER))
         x = {name: column.get_x() for name, column in self.columns.items()}
-        self.stations = {
-            "X": whole("X").move_to([x["X"], top, 0]),
-            "W1": tex("W_1", font_size=style.NUMBER).move_to([(x["X"] + x["h1"]) / 2, top, 0]),
-            "h1": split("z_1", "h_1").move_to([x["h1"], top, 0]),
-            "W2": tex("W_2", font_size=style.NUMBER).move_to([(x["h1"] + x["h2"]) / 2, top, 0]),
-            "h2": split("z_2", "h_2").move_to([x["h2"], top, 0]),
-            "loss": whole(r"\mathrm{Loss}").move_to([x["Y"], top, 0]),
-        }
+        self.stations = {"X": whole("X").move_to([x["X"], top, 0])}
+        for weights in self.weights:
+            a, b = self._ends(weights)
+            k = weights[1:] if len(weights) == 2 else f"{{{weights[1:]}}}"  # W_2, W_{12}
+            self.stations[weights] = tex(f"W_{k}", font_size=style.NUMBER).move_to([(x[a] + x[b]) / 2, top, 0])
+            self.stations[b] = split(f"z_{k}", f"h_{k}").move_to([x[b], top, 0])
+        self.stations["loss"] = whole(r"\mathrm{Loss}").move_to([x["Y"], top, 0])
         self.stations["loss"][1].scale_to_fit_width(0.62)
+        if self.layers > 2:
+            row = list(self.stations.values())
+            factor = min([1.0] + [(b.get_x() - a.get_x() - self.STATION_GAP) / ((a.width + b.width) / 2)
+                                  for a, b in zip(row, row[1:])])
+            for station in row:
+                station.scale(max(factor, self.STATION_MIN))
         self.header = VGroup(*self.stations.values())
         self.add(self.header)
 
@@ -552,23 +597,39 @@ class NetworkDiagram(VGroup):
                               *[station.animate.set_color(style.INK) for station in self.stations.values()])
 
     def make_highlight_layer_animation(self, name, color=style.EDGE_HIGHLIGHT):
-        """Colour a column's nodes (and its station, with a header)."""
-        parts = [node.animate.set_stroke(color=color, width=4) for node in self.nodes[name]]
-        station = {"X": "X", "h1": "h1", "h2": "h2"}.get(name)
-        if station in self.stations:
-            parts.append(self.stations[station].animate.set_color(color))
+        """Colour a column's nodes ("X", "h1", ..., "Y") or a weight matrix's edges and names ("W1", ...), and the
+        station of that name, with a header (also "loss")."""
+        parts = [node.animate.set_stroke(color=color, width=4) for node in self.nodes.get(name, [])]
+        if name in self.edges:
+            parts.append(self.make_highlight_edges_animation(name, color))
+        if name in self.stations:
+            parts.append(self.stations[name].animate.set_color(color))
+        if not parts:
+            raise KeyError(f"no column, weight matrix or station {name!r}")
         return AnimationGroup(*parts)
 
     def path_arrow(self, start, end, symbol, color, curved=False):
-        """An arrow between two stations (or curved over one, start == end) with a LaTeX label above it."""
+        """An arrow between two stations (or curved over one, start == end) with a LaTeX label above it. With
+        stations between them, it rises from `start` and runs over them to end just beside `end`, at that height."""
         a, b = self.stations[start], self.stations[end]
+        low, high = sorted((a.get_x(), b.get_x()))
+        between = [s for s in self.stations.values() if low < s.get_x() < high]
         if curved:
             arrow = CurvedArrow(a.get_top() + 0.05 * UP + 0.3 * RIGHT, a.get_top() + 0.05 * UP + 0.3 * LEFT,
                                 angle=1.9, color=color, stroke_width=6)
+        elif between:
+            via = max(s.get_top()[1] for s in (a, b, *between)) + 0.3
+            side = RIGHT if a.get_x() > b.get_x() else LEFT
+            corners = [a.get_top() + 0.05 * UP, [a.get_x(), via, 0], [b.get_edge_center(side)[0], via, 0]]
+            arrow = VGroup(VMobject(color=color, stroke_width=6).set_points_as_corners(corners[:2]),
+                           Arrow(corners[1], np.array(corners[2]) + 0.15 * side, buff=0, color=color, stroke_width=6,
+                                 max_tip_length_to_length_ratio=0.1))
         else:
             direction = RIGHT if b.get_x() > a.get_x() else LEFT
-            arrow = Arrow(a.get_edge_center(direction), b.get_edge_center(-direction), buff=0.1, color=color,
-                          stroke_width=6)
+            start, end = a.get_edge_center(direction), b.get_edge_center(-direction)
+            gap = abs(end[0] - start[0])  # under 0.4 between the close stations of a deep network: a shorter buff
+            arrow = Arrow(start, end, buff=min(0.1, gap / 4), color=color, stroke_width=6,
+                          max_tip_length_to_length_ratio=0.25 if gap >= 0.4 else 0.5)
         text = tex(symbol, font_size=style.SMALL + 2, color=style.INK).next_to(arrow, UP, buff=0.1)
         return VGroup(arrow, text)
 
@@ -619,14 +680,19 @@ def _segments_meet_any(starts, ends, boxes):
 # The activation -------------------------------------------------------------------------------------------------
 
 class ActivationCurve(VGroup):
-    """Axes with the activation's curve over the z values to map; the curve is mlp_core's own function."""
+    """Axes with the activation's curve over the z values to map; the curve is mlp_core's own function. For a
+    ReLU the derivative's step (its slope left and right of 0) is drawn dashed under the curve."""
+
+    STEPPED = ("relu", "leaky_relu")  # piecewise linear: their derivative is a step
 
     def __init__(self, activation, z_values, width=5.2, height=3.0):
         super().__init__()
         function = ACTIVATIONS[activation].function
         reach = max(4.0, float(np.ceil(np.max(np.abs(z_values)))) + 1.0)
-        low = float(np.floor(function(-reach)))
-        self.axes = Axes(x_range=[-reach, reach, reach / 2], y_range=[low, 1, 0.5], x_length=width, y_length=height,
+        ends = function(np.array([-reach, reach]))
+        low, high = float(np.floor(min(ends.min(), 0.0))), float(np.ceil(max(ends.max(), 1.0)))
+        self.axes = Axes(x_range=[-reach, reach, reach / 2], y_range=[low, high, 0.5 if high - low <= 2 else reach / 2],
+                         x_length=width, y_length=height,
                          axis_config={"color": style.MUTED, "include_tip": False, "stroke_width": 2})
         self.function = function
         self.curve = self.axes.plot(function, x_range=[-reach, reach], color=style.FORWARD, stroke_width=3.5)
@@ -634,9 +700,20 @@ class ActivationCurve(VGroup):
         name.next_to(self.axes.c2p(reach, function(reach)), UP + LEFT, buff=0.1)
         self.axis_labels = VGroup(tex("z", font_size=style.SMALL + 4).next_to(self.axes.x_axis, RIGHT, buff=0.1),
                                   tex("h", font_size=style.SMALL + 4).next_to(self.axes.y_axis, UP, buff=0.1))
+        self.slope = VGroup()
+        if activation in self.STEPPED:
+            left, right = ACTIVATIONS[activation].derivative(function(np.array([-1.0, 1.0])))
+            self.slope.add(DashedLine(self.axes.c2p(-reach, left), self.axes.c2p(0, left), color=style.BACKWARD),
+                           DashedLine(self.axes.c2p(0, right), self.axes.c2p(reach, right), color=style.BACKWARD),
+                           tex(r"\frac{\partial h}{\partial z}", font_size=style.SMALL + 2, color=style.BACKWARD)
+                           .next_to(self.axes.c2p(-reach, left), UP + RIGHT, buff=0.1))
         self.dot = Dot(color=style.BACKWARD, radius=0.09)
         self.marks = VGroup()
-        self.add(self.axes, self.curve, name, self.axis_labels)
+        self.add(self.axes, self.curve, name, self.axis_labels, self.slope)
+
+    def make_draw_animations(self):
+        """The axes and the curve drawn, the names (and the derivative's step) faded in."""
+        return [Create(self.axes), Create(self.curve), FadeIn(VGroup(*self[2:]))]
 
     def make_mapping_animations(self, z, h, z_source, h_target, previous_z=None):
         """Animations to play in turn: z (a copy of z_source) drops to the axis, the point rises to the curve (or
@@ -667,10 +744,10 @@ class ActivationCurve(VGroup):
 
 
 class ErrorBars(VGroup):
-    """One scale per output unit: the label y as a tick, the prediction h2 as a dot, the gap between them
+    """One scale per output unit: the label y as a tick, the prediction h2 (LaTeX `name`) as a dot, the gap between them
     (the error the loss squares) as a red arrow. `low` is the scale's bottom (the activation's lowest value)."""
 
-    def __init__(self, y, h2, low, height=2.2, spacing=1.3):
+    def __init__(self, y, h2, low, height=2.2, spacing=1.3, name="h_2"):
         super().__init__()
         self.scales, self.labels, self.predictions, self.errors = VGroup(), VGroup(), VGroup(), VGroup()
 
@@ -685,7 +762,7 @@ class ErrorBars(VGroup):
             self.errors.add(DoubleArrow(at(x + 0.35, h2[c]), at(x + 0.35, y[c]), buff=0, color=style.BACKWARD,
                                         stroke_width=3, tip_length=0.15) if gap > 0.3 else VGroup())
         self.names = VGroup(tex("y", font_size=style.SMALL + 4).next_to(self.labels[0], LEFT, buff=0.15),
-                            tex("h_2", font_size=style.SMALL + 4, color=style.OUTPUT_COLORS[0])
+                            tex(name, font_size=style.SMALL + 4, color=style.OUTPUT_COLORS[0])
                             .next_to(self.predictions[0], LEFT, buff=0.25))
         self.add(self.scales, self.labels, self.predictions, self.errors, self.names)
 

@@ -1,13 +1,19 @@
-"""The explainer's words: one script per figure, written from the trace, and how to read a line aloud.
+"""The explainer's words: one script per section, written from the trace, and how to read a line aloud.
 
-Each figure function reads its lines from `figure(trace, n)` (a dict, line name -> words) and says them with
-scene.say(words): the subtitle shows the words as written ("z1", "dLoss/dW2", "about -1.41"), the voice speaks
-`spoken(words)` ("z one", "d loss by d W two", "about minus one point four one"). Counts come from the
-trace's shapes, numbers from its values (`approx`: as a teacher reads them), the activation, loss and penalty
-from its configuration, so the words fit any network the trace describes.
+Each section of scenes/outline.py has its words(trace): one of the functions below, given the layer k where the
+section has one, returning a dict, line name -> words. Its figure function says them with scene.say(words): the
+subtitle shows the words as written ("z1", "dLoss/dW2", "about -1.41"), the voice speaks `spoken(words)` ("z one",
+"d loss by d W two", "about minus one point four one"). Counts come from the trace's shapes (any number of layers),
+numbers from its values (`approx`: as a teacher reads them), the activations, loss and penalty from its
+configuration, so the words fit any network the trace describes.
 """
 import math
 import re
+
+import numpy as np
+
+from mlp_core.activations import LEAK
+from mlp_core.config import output_activation
 
 # Said after a note that quotes a number the article misprinted (figures 12, 13 and 16 of its own network).
 MISPRINT = "The article printed other numbers here; the ones shown follow from the formula."
@@ -18,7 +24,7 @@ ONES = ("zero one two three four five six seven eight nine ten eleven twelve thi
 TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 # Written words a speech engine would spell out or misread, and what to say instead.
 SAY_INSTEAD = {"(i, j)": "i, j", "XOR": "ex-or", "LEGO": "Lego", "tanh": "tan h", "mlp_core": "M L P core",
-               "fan-in": "fan in"}
+               "fan-in": "fan in", "ReLU": "rel-you"}
 
 
 # Numbers and symbols, written and spoken ------------------------------------------------------------------------
@@ -87,21 +93,57 @@ def spoken(words):
 
 # What the words are made of ------------------------------------------------------------------------------------
 
+# How the words write each activation (the trace's names, such as leaky_relu, are not words a voice can read).
+ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
+                    "linear": "linear activation", "softmax": "softmax"}
+ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth", "nine": "ninth",
+            "twelve": "twelfth"}
+
+
+def ordinal(n):
+    """n >= 1 as an ordinal in words: 2 -> "second", 21 -> "twenty-first"."""
+    words = integer_words(n)
+    cut = max(words.rfind(" "), words.rfind("-")) + 1
+    last = words[cut:]
+    last = ORDINALS.get(last) or (last[:-1] + "ieth" if last.endswith("y") else last + "th")
+    return words[:cut] + last
+
+
+def listing(items, comma=False):
+    """['a', 'b', 'c'] -> 'a, b and c' ('a, b, and c' with the serial comma)."""
+    items = list(items)
+    if len(items) < 3:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + (", and " if comma else " and ") + items[-1]
+
+
+def symbol(name):
+    """A factor's trace name as the formulas write it: "dL_dh2" -> "dLoss/dh2", "dh2_dz2" -> "dh2/dz2"."""
+    top, bottom = name.split("_")
+    return f"{'dLoss' if top == 'dL' else top}/{bottom}"
+
+
+def factor_names(trace, k):
+    """The factors of dLoss/dWk in the chain rule's order, from the loss down: the names dL_dWk is computed from,
+    dz_dW (its first operand) last; e.g. [dL_dh2, dh2_dz2, dz2_dW2], or [dL_dz2, dz2_dW2] for softmax with
+    cross-entropy. (A penalised gradient's weight operand is not a factor.)"""
+    names = [name for name in trace.step(f"dL_dW{k}").inputs if name.startswith("d")]
+    return names[1:] + names[:1]
+
+
 class Network:
-    """What the words say about the trace's network: sizes, activations, loss, penalty, batch."""
+    """What the words say about the trace's network: sizes, activations, loss, penalty, batch; the layers' names."""
 
     def __init__(self, trace):
         config, values = trace.config, trace.values
-        layers = sum(1 for name in values if re.fullmatch(r"W\d+", name))
-        sizes = [values["W1"].shape[0]] + [values[f"W{k}"].shape[1] for k in range(1, layers + 1)]
+        self.L = sum(1 for name in values if re.fullmatch(r"W\d+", name))
+        self.sizes = [values["W1"].shape[0]] + [values[f"W{k}"].shape[1] for k in range(1, self.L + 1)]
         self.batch = values["X"].shape[0]
-        self.n_in, self.hidden_sizes, self.n_out = sizes[0], sizes[1:-1], sizes[-1]
-        self.hidden = sizes[1]  # the units W1 leads to
+        self.n_in, self.hidden_sizes, self.n_out = self.sizes[0], self.sizes[1:-1], self.sizes[-1]
+        self.hidden = self.sizes[1]  # the units W1 leads to
         self.activation = config.activation
-        loss = getattr(config, "loss", "mse")
-        self.cross_entropy = loss == "cross-entropy"
-        self.output = (getattr(config, "output_activation", None)
-                       or ("softmax" if self.cross_entropy else config.activation))
+        self.cross_entropy = config.loss == "cross-entropy"
+        self.output = output_activation(config)
         self.bias = "b1" in values
         self.exact = config.convention == "exact"
         self.reg = config.reg
@@ -113,24 +155,66 @@ class Network:
         if len(self.hidden_sizes) == 1:
             middle = count(self.hidden_sizes[0], "hidden unit")
         elif self.hidden_sizes:
-            middle = (f"hidden layers of {', '.join(map(str, self.hidden_sizes[:-1]))} and {self.hidden_sizes[-1]} "
-                      "units")
+            middle = f"hidden layers of {listing(map(str, self.hidden_sizes))} units"
         else:
             middle = "no hidden layer"
         return f"{count(self.n_in, 'input')}, {middle} and {count(self.n_out, 'output')}"
+
+    def activation_of(self, k):
+        """Layer k's activation (its trace name): the hidden layers', or the output's for k = L."""
+        return self.output if k == self.L else self.activation
+
+    def hidden_layer(self, k):
+        """Hidden layer k's name: 'hidden layer' while there is one, else 'second hidden layer'."""
+        return "hidden layer" if self.L == 2 else f"{ordinal(k)} hidden layer"
+
+    def layer(self, k):
+        """Layer k of the drawing (0: the inputs, L: the output layer), with its article."""
+        return "the inputs" if k == 0 else "the output layer" if k == self.L else f"the {self.hidden_layer(k)}"
+
+    def below(self, k):
+        """What comes into zk: 'the input X', 'the hidden layer h1'."""
+        return "the input X" if k == 1 else f"the {self.hidden_layer(k - 1)} h{k - 1}"
 
     def squash(self, name):
         """What an activation does to a number, in words."""
         if name in ACTIVATION_RANGE:
             return f"which squashes any number into a narrow range, {ACTIVATION_RANGE[name]}"
+        if name == "relu":
+            return "which sets every negative number to 0 and leaves the others unchanged"
+        if name == "leaky_relu":
+            return f"which multiplies every negative number by {approx(LEAK)} and leaves the others unchanged"
+        if name == "linear":
+            return "which leaves every number unchanged"
         return "which bends the straight line of the weighted sum"
+
+
+def curve(name):
+    """The curve of an activation, as a figure draws it: 'sigmoid curve'."""
+    return "straight line of the linear activation" if name == "linear" else f"{ACTIVATION_NAMES[name]} curve"
+
+
+def slope_rule(name, h):
+    """The slope of a piecewise linear activation, given its output `h` ('' for the curved ones)."""
+    if name == "relu":
+        return f": 1 where {h} is positive, 0 elsewhere"
+    if name == "leaky_relu":
+        return f": 1 where {h} is positive, {approx(LEAK)} elsewhere"
+    if name == "linear":
+        return ": 1 everywhere"
+    return ""
 
 
 def first_entry(trace, name):
     return trace.values[name][0, 0]
 
 
-# The script, figure by figure ----------------------------------------------------------------------------------
+def divisor(trace, name):
+    """The n an output gradient is divided by (the batch size N in the exact convention, 1 in the seed one)."""
+    return trace.step(name).expr.get("n", 1)
+
+
+# The script, section by section (scenes/outline.py) -------------------------------------------------------------
 
 def overview(trace):
     return {
@@ -143,194 +227,294 @@ def overview(trace):
     }
 
 
-def xor(trace):
+def data(trace):
+    """The data set (mlp_core/data.py) and the points of this iteration."""
     net = Network(trace)
-    circled = "point" if net.batch == 1 else f"{net.batch} points"
-    return {
-        "rule": "Our network will learn XOR: the label is 1 when exactly one of x1 and x2 is positive.",
-        "lines": "No straight line puts the zeros on one side and the ones on the other.",
-        "data": f"The real data: {net.points} random points, labelled by the same XOR rule.",
-        "circled": f"The training iteration we work by hand uses only the circled {circled}.",
+    circled = f"The training iteration we work by hand uses only the circled " \
+              f"{'point' if net.batch == 1 else f'{net.batch} points'}."
+    kind = trace.config.data
+    if kind == "xor":
+        return {
+            "rule": "Our network will learn XOR: the label is 1 when exactly one of x1 and x2 is positive.",
+            "lines": "No straight line puts the zeros on one side and the ones on the other.",
+            "data": f"The real data: {net.points} random points, labelled by the same XOR rule.",
+            "circled": circled,
+        }
+    described = {
+        "circle": f"Our network will learn to tell a disc from the ring around it: {net.points} random points, "
+                  "class 1 inside the disc, class 0 in the ring. No straight line separates them.",
+        "gauss": f"Our network will learn to tell two Gaussian clouds apart: {net.points} random points, class 1 "
+                 "scattered around the upper right, class 0 around the lower left.",
+        "spiral": f"Our network will learn two interleaved spirals: {net.points} points on two arms that wind "
+                  "around each other, one arm per class. No straight line separates them.",
     }
+    return {"data": described[kind], "circled": circled}
 
 
 def pipeline(trace):
     net = Network(trace)
+    L = net.L
+    if L == 1:
+        bricks, matrices = "input, weights, the output", "the input row times W1 gives the output"
+    elif L == 2:
+        bricks = "input, weights, an activation, weights again, the output"
+        matrices = "the input row times W1 gives the hidden layer, times W2 gives the output"
+    else:
+        bricks = f"input, weights and an activation for each of the {L - 1} hidden layers, weights again, the output"
+        if L <= 4:
+            matrices = ("the input row times W1 gives the first hidden layer h1, "
+                        + "".join(f"times W{k} gives h{k}, " for k in range(2, L)) + f"times W{L} gives the output")
+        else:
+            matrices = ("the input row times W1 gives the first hidden layer h1, and each layer's activations times "
+                        f"the next matrix give the layer above, up to W{L}, which gives the output")
     return {
-        "bricks": "Each brick has one job: input, weights, an activation, weights again, the output, "
-                  "and the labels to compare with.",
+        "bricks": f"Each brick has one job: {bricks}, and the labels to compare with.",
         "network": f"Drawn as a network, with {net.layers()}, every weight is an edge between two units.",
-        "matrices": "The same network as matrices: the input row times W1 gives the hidden layer, "
-                    "times W2 gives the output.",
-        "first": "The first hidden unit is the input row times the first column of W1."
+        "matrices": f"The same network as matrices: {matrices}.",
+        "first": f"The first {'hidden unit' if L > 1 else 'output'} is the input row times the first column of W1."
                  + (" The others follow, column by column." if net.hidden > 1 else ""),
     }
 
 
 def initialized_network(trace):
+    """W1's edges are w1 .. w(n_in * n1) (W1[i, j] is w(j * n_in + i + 1)); later matrices' edges follow on."""
     net = Network(trace)
-    return {
+    L, edges = net.L, net.n_in * net.hidden
+    lines = {
         "weights": "Before training, the weights are the numbers we were given." if net.given_weights
                    else "Before training, the weights are random numbers.",
         "input": "The input of this iteration is one data point X, with its label Y." if net.batch == 1
                  else f"The input of this iteration is a batch of {net.batch} data points X, with their labels Y.",
-        "W1": f"W1 holds the weights of the edges w1 to w{net.n_in * net.hidden}, from the inputs to the "
-              "hidden layer.",
-        "W2": "W2 holds those from the hidden layer to the outputs.",
+        "W1": f"W1 holds the weights of the {'edge w1' if edges == 1 else f'edges w1 to w{edges}'}, from the inputs "
+              f"to {'the outputs' if L == 1 else 'the ' + net.hidden_layer(1)}.",
     }
+    for k in range(2, L + 1):
+        lines[f"W{k}"] = (f"W{k} holds those from the {net.hidden_layer(k - 1)} to the outputs." if k == L
+                          else f"W{k} holds the weights from the {net.hidden_layer(k - 1)} to the {ordinal(k)}.")
+    return lines
 
 
-def product_words(trace, name, right, units, unit_name):
-    """The first entry worked out and the rest of a product figure (5 and 7)."""
+def product(trace, k):
+    """Layer k's weighted sums zk = h{k-1} Wk (+ bk)."""
     net = Network(trace)
-    left = trace.step(name).inputs[0]
-    plus = f", plus the bias b{name[1:]}" if net.bias else ""
+    z, W = f"z{k}", f"W{k}"
+    left = trace.step(z).inputs[0]
+    units = net.sizes[k]
+    unit_name = "outputs" if k == net.L else "hidden units" if net.L == 2 else f"units of the {net.hidden_layer(k)}"
     if units > 1:
-        rest = f"The other columns of {right} give the other {unit_name} the same way."
+        rest = f"The other columns of {W} give the other {unit_name} the same way."
     elif net.batch > 1:
-        rest = f"The other rows of {left} give the other rows of {name} the same way."
+        rest = f"The other rows of {left} give the other rows of {z} the same way."
     else:
-        rest = f"That one entry is all of {name}."
-    return (f"Each entry of {name} pairs a row of {left} with a column of {right}: multiply entry by entry, "
-            f"then add{plus}. The first comes to {approx(first_entry(trace, name))}."), rest
-
-
-def z1(trace):
-    net = Network(trace)
-    rows = "the input row" if net.batch == 1 else f"the {net.batch} input rows"
-    first, rest = product_words(trace, "z1", "W1", net.hidden, "hidden units")
-    return {"formula": f"The forward pass starts by mixing the inputs: z1 is {rows} times the weight matrix W1"
-                       + (", plus the bias b1." if net.bias else "."),
-            "first": first, "rest": rest}
-
-
-def h1(trace):
-    net = Network(trace)
-    z, h = first_entry(trace, "z1"), first_entry(trace, "h1")
-    inputs = f"{count(net.n_in, 'input')} {'are' if net.n_in > 1 else 'is'} now {count(net.hidden, 'number')}"
-    return {
-        "formula": f"Then each entry of z1 goes through the {net.activation}, {net.squash(net.activation)}.",
-        "curve": f"Follow each value up to the {net.activation} curve and read off the hidden activation h1: "
-                 f"{approx(z)} becomes {approx(h)}.",
-        "result": f"The hidden layer's activations: the {inputs}." if net.batch == 1
-                  else f"The hidden layer's activations: each row's {inputs}.",
-    }
-
-
-def z2(trace):
-    net = Network(trace)
-    _, rest = product_words(trace, "z2", "W2", net.n_out, "outputs")
-    return {"formula": "The second layer repeats the recipe: the hidden activations are now the input, "
-                       f"W2 the weights{', b2 the bias' if net.bias else ''}.",
-            "first": f"Again a row meets a column: products, then their sum, {approx(first_entry(trace, 'z2'))} "
-                     "for the first.",
+        rest = f"That one entry is all of {z}."
+    first = approx(first_entry(trace, z))
+    if k == 1:
+        rows = "the input row" if net.batch == 1 else f"the {net.batch} input rows"
+        return {"formula": f"The forward pass starts by mixing the inputs: z1 is {rows} times the weight matrix W1"
+                           + (", plus the bias b1." if net.bias else "."),
+                "first": f"Each entry of z1 pairs a row of {left} with a column of W1: multiply entry by entry, "
+                         f"then add{', plus the bias b1' if net.bias else ''}. The first comes to {first}.",
+                "rest": rest}
+    below = "the hidden activations" if net.L == 2 else f"the {net.hidden_layer(k - 1)}'s activations h{k - 1}"
+    return {"formula": f"The {ordinal(k)} layer repeats the recipe: {below} are now the input, "
+                       f"{W} the weights{f', b{k} the bias' if net.bias else ''}.",
+            "first": f"Again a row meets a column: products, then their sum{', plus the bias' if net.bias else ''}, "
+                     f"{first} for the first.",
             "rest": rest}
 
 
-def h2(trace):
+def activation(trace, k):
+    """Layer k's activations hk = act(zk): a hidden layer's (config.activation), or the output's (k = L)."""
     net = Network(trace)
-    h = trace.values["h2"]
-    prediction = ("h2 is the network's prediction for this input: "
-                  + " and ".join(approx(v) for v in h[0]) + ".") if net.batch == 1 and net.n_out <= 3 \
-        else "h2 holds the network's predictions for these inputs."
-    return {
-        "formula": f"And the {net.output} once more, on the output layer." if net.output == net.activation
-                   else f"The output layer has its own activation, the {net.output}.",
-        "curve": "Each output value comes from its z2 through the same curve." if net.output == net.activation
-                 else "Each output value comes from its z2 through that curve.",
-        "result": prediction,
-    }
+    act = net.activation_of(k)
+    name = ACTIVATION_NAMES[act]
+    z, h = trace.values[f"z{k}"], trace.values[f"h{k}"]
+    example = f"{approx(z[0, 0])} becomes {approx(h[0, 0])}"
+    if k < net.L:
+        if k == 1:
+            inputs = f"{count(net.n_in, 'input')} {'are' if net.n_in > 1 else 'is'} now {count(net.sizes[1], 'number')}"
+        else:
+            inputs = (f"{count(net.sizes[k - 1], 'number')} of h{k - 1} {'are' if net.sizes[k - 1] > 1 else 'is'} "
+                      f"now {count(net.sizes[k], 'number')}")
+        whose = "the" if net.batch == 1 else "each row's"
+        return {
+            "formula": f"Then each entry of z{k} goes through the {name}, {net.squash(act)}.",
+            "curve": f"Follow each value up to the {curve(act)} and read off the hidden activation h{k}: {example}.",
+            "result": f"The {net.hidden_layer(k)}'s activations: {whose} {inputs}.",
+        }
+    numbers = (lambda row: listing(approx(v) for v in row))
+    if act == "softmax":
+        formula = (f"The output layer has its own activation, the softmax, which turns each row of z{k} into "
+                   "probabilities.")
+        shown = (f"{numbers(z[0])} become {numbers(h[0])}" if net.n_out <= 4
+                 else f"the first entry, {approx(z[0, 0])}, becomes {approx(h[0, 0])}")
+        curve_line = ("The softmax takes a whole row at once: each row's exponentials are divided by their sum, so "
+                      "the outputs are positive and add up to 1. "
+                      + (f"Here, {shown}." if net.batch == 1 else f"In the first row, {shown}."))
+    elif net.L == 1:
+        formula = f"Then each entry of z{k} goes through the {name}, {net.squash(act)}."
+        curve_line = f"Follow each value up to the {curve(act)} and read off the output h{k}: {example}."
+    elif act == net.activation:
+        formula = f"And the {name} once more, on the output layer."
+        curve_line = f"Each output value comes from its z{k} through the same curve."
+    else:
+        formula = f"The output layer has its own activation, the {name}, {net.squash(act)}."
+        curve_line = f"Each output value comes from its z{k} through that curve: {example}."
+    kinds = ", a probability for each class" if act == "softmax" else ""
+    if net.batch == 1 and net.n_out <= 3:
+        result = f"h{k} is the network's prediction for this input: {numbers(h[0])}{kinds}."
+    elif net.batch == 1:
+        result = f"h{k} is the network's prediction for this input, {count(net.n_out, 'number')}{kinds}."
+    else:
+        result = f"h{k} holds the network's predictions for these inputs" + (
+            ", one row of probabilities per input." if act == "softmax" else ".")
+    return {"formula": formula, "curve": curve_line, "result": result}
 
 
 def loss(trace):
     net = Network(trace)
-    measure = "the cross-entropy" if net.cross_entropy else "half the mean squared difference"
+    out = f"h{net.L}"
+    if not net.cross_entropy:
+        measure = "half the mean squared difference"
+        gaps = f"Actual minus predicted: the label y against the output {out}, unit by unit."
+    else:
+        measure = (f"the cross-entropy, minus the sum of y log {out} over the outputs" if net.batch == 1
+                   else f"the cross-entropy, minus the mean over the {net.batch} rows of y log {out}, summed over "
+                        "the outputs")
+        y, h = np.asarray(trace.values["y"]), trace.values[out]
+        if np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=1) == 1):
+            p = h[0, int(np.argmax(y[0]))]  # the first row's probability of its true class
+            term = approx(-math.log(p)) if p > 0 else "infinite"
+            gaps = ("Label and prediction are both probabilities: y puts all of its weight on the true class, so only "
+                    f"that class's term counts, minus the log of the probability {out} gives it. "
+                    f"{'Here' if net.batch == 1 else 'In the first row'} that probability is {approx(p)}, so the "
+                    f"term is {term}.")
+        else:
+            gaps = (f"Label and prediction are both probabilities, compared class by class: each entry of y weighs the "
+                    f"log of its entry of {out}.")
     return {
         "formula": f"How wrong is the prediction? The loss compares it with the label: {measure}, "
                    "plus a penalty on large weights.",
-        "gaps": "Actual minus predicted: the label y against the output h2, unit by unit.",
+        "gaps": gaps,
         "numbers": f"Put in the numbers; with lambda at {approx(net.reg)}, the penalty term vanishes." if net.reg == 0
                    else f"Put in the numbers, with lambda {approx(net.reg)} for the penalty.",
         "value": f"This iteration's loss is {approx(trace.values['loss'])}: the number training will push down.",
     }
 
 
-def chain_w2(trace):
-    return {
-        "question": "Now backwards. How does the loss change when we nudge the weights W2? "
-                    "The chain rule splits that question into three smaller ones.",
-        "factors": "dLoss/dW2 = dLoss/dh2 · dh2/dz2 · dz2/dW2: how the loss moves with the output h2, "
-                   "how h2 moves with its input z2, and how z2 moves with W2.",
-        "definitions": "Each factor is a short formula of its own.",
-    }
-
-
-def path_w2(trace):
-    return {
-        "edges": "On the network: W2 is every edge between the hidden layer and the output layer.",
-        "path": "Its gradient travels back from the loss, through the output layer, to W2: one factor per step.",
-    }
-
-
-def factors_w2(trace):
+def chain(trace, k):
+    """The chain rule for dLoss/dWk: its factors at the output layer (k = L), what is reused below it."""
     net = Network(trace)
+    names = factor_names(trace, k)
+    if k == net.L:
+        meaning = {f"dL_dh{k}": f"how the loss moves with the output h{k}",
+                   f"dh{k}_dz{k}": f"how h{k} moves with its input z{k}",
+                   f"dL_dz{k}": f"how the loss moves with the softmax's input z{k}",
+                   f"dz{k}_dW{k}": f"how z{k} moves with W{k}"}
+        return {
+            "question": f"Now backwards. How does the loss change when we nudge the weights W{k}? "
+                        f"The chain rule splits that question into {integer_words(len(names))} smaller ones.",
+            "factors": f"dLoss/dW{k} = {' · '.join(symbol(name) for name in names)}: "
+                       f"{listing((meaning[name] for name in names), comma=True)}.",
+            "definitions": "Each factor is a short formula of its own.",
+        }
+    others = integer_words(len(names) - 1)
+    if k == net.L - 1 and net.cross_entropy:
+        act = net.activation_of(k)
+        rest = (f"The other {others} factors are those of any hidden layer: the slope of its "
+                f"{ACTIVATION_NAMES[act]}, and what comes into z{k}, {net.below(k)}.")
+    else:
+        rest = f"The other {others} factors work just like those of W{k + 1}, one layer further down."
+        if k < net.L - 1:
+            rest += (" It is the same step as one layer up: backpropagation repeats it, layer after layer, "
+                     + ("down to W1." if k > 1 else "and here it reaches W1."))
     return {
-        "dL_dh2": "Now the numbers, from the forward pass. First, how the loss moves with the output: "
-                  "the output's error, with a minus sign"
-                  + (f", divided by the batch size, {net.batch}." if net.batch > 1 and net.exact else "."),
-        "dh2_dz2": f"Second: the slope of the output's {net.output}, written with the output itself.",
-        "dz2_dW2": "Third: z2 grows with W2 in proportion to what comes into it, the hidden layer h1.",
-        "misprint": MISPRINT,
-    }
-
-
-def update_w2(trace):
-    return {
-        "gradient": "Multiplied together, the factors give the gradient, one number per weight of W2: "
-                    "entry (i, j) pairs column i of h1 with column j of the other two factors.",
-        "misprint": MISPRINT,
-        "update": "Each weight then takes a small step against its gradient: the learning rate alpha, "
-                  f"{approx(trace.config.lr)}, times the gradient.",
-    }
-
-
-def chain_w1(trace):
-    return {
-        "deeper": "W1 sits one layer deeper, so its chain rule has a factor that needs the chain rule itself: "
-                  "dLoss/dh1, how the loss changes with the hidden layer h1.",
-        "reuse": "Its first part, how the loss changes with z2, was already computed for W2: "
+        "deeper": f"W{k} sits one layer deeper, so its chain rule has a factor that needs the chain rule itself: "
+                  f"dLoss/dh{k}, how the loss changes with the {net.hidden_layer(k)} h{k}.",
+        "reuse": f"Its first part, how the loss changes with z{k + 1}, was already computed for W{k + 1}: "
                  "backpropagation reuses it instead of computing it again.",
-        "rest": "The other two factors work just like those of W2, one layer further down.",
+        "rest": rest,
     }
 
 
-def path_w1(trace):
+def path(trace, k):
     net = Network(trace)
-    return {
-        "edges": "On the network: W1 is every edge between the inputs and the hidden layer.",
-        "path": "The gradient now travels from the loss all the way back to the hidden layer, "
-                f"through its {net.activation}, to W1.",
-    }
+    name = ACTIVATION_NAMES[net.activation_of(k)]
+    if k == net.L:
+        way = f"Its gradient travels back from the loss, through the output layer, to W{k}: one factor per step."
+    elif k == net.L - 1:
+        way = (f"The gradient now travels from the loss all the way back to the {net.hidden_layer(k)}, "
+               f"through its {name}, to W{k}.")
+    else:
+        way = (f"The gradient now travels from the loss all the way back, through the {count(net.L - k, 'layer')} "
+               f"above, to the {net.hidden_layer(k)}, through its {name}, to W{k}.")
+    return {"edges": f"On the network: W{k} is every edge between {net.layer(k - 1)} and {net.layer(k)}.",
+            "path": way}
 
 
-def factors_w1(trace):
+def factors(trace, k):
+    """One line per factor of dLoss/dWk, keyed by its trace name, in the chain rule's order; with softmax and
+    cross-entropy, "collapse" first, on why dLoss/dzL is hL - y; then "misprint"."""
     net = Network(trace)
-    return {
-        "dL_dh1": "The numbers for W1. First, how the loss moves with the hidden layer: "
-                  "the reused product, sent back through W2.",
-        "dh1_dz1": f"Second: the slope of the hidden layer's {net.activation}.",
-        "dz1_dW1": "Third: z1 grows with W1 in proportion to the input X.",
-        "misprint": MISPRINT,
-    }
+    act = net.activation_of(k)
+    name = ACTIVATION_NAMES[act]
+    lines = {}
+    for position, factor in enumerate(factor_names(trace, k)):
+        nth = ordinal(position + 1).capitalize()
+        if factor == f"dL_dz{k}":  # softmax with cross-entropy: the first factor at the output layer
+            n = divisor(trace, factor)
+            if n > 1:
+                batch = f", divided by the batch size, {n}"
+            elif net.batch > 1:
+                batch = ", not divided by the batch size, as the article's code computes it"
+            else:
+                batch = ""
+            lines["collapse"] = (f"Softmax and cross-entropy make this first factor simple. By the chain rule it is "
+                                 f"the softmax's Jacobian times the loss's gradient, minus y over h{k}; since each "
+                                 f"row of labels adds up to 1, the terms cancel, leaving h{k} minus y{batch}.")
+            lines[factor] = (f"Now the numbers, from the forward pass. {nth}, how the loss moves with z{k}: the "
+                             f"prediction minus the label, h{k} minus y{batch if n > 1 else ''}.")
+        elif factor == f"dL_dh{k}" and k == net.L:
+            lines[factor] = ("Now the numbers, from the forward pass. First, how the loss moves with the output: "
+                             "the output's error, with a minus sign"
+                             + (f", divided by the batch size, {net.batch}." if divisor(trace, factor) > 1 else "."))
+        elif factor == f"dL_dh{k}":
+            reused = ("the reused product" if k + 1 < net.L or not net.cross_entropy
+                      else f"the reused dLoss/dz{k + 1}")
+            lines[factor] = (f"The numbers for W{k}. {nth}, how the loss moves with the {net.hidden_layer(k)}: "
+                             f"{reused}, sent back through W{k + 1}.")
+        elif factor.startswith("dh"):
+            if k == net.L:
+                written = ", written with the output itself" if act in ACTIVATION_RANGE else ""
+                lines[factor] = f"{nth}: the slope of the output's {name}{written}{slope_rule(act, 'the output')}."
+            else:
+                lines[factor] = f"{nth}: the slope of the {net.hidden_layer(k)}'s {name}{slope_rule(act, f'h{k}')}."
+        elif k == 1 and net.L > 1:
+            lines[factor] = f"{nth}: z1 grows with W1 in proportion to the input X."
+        else:
+            lines[factor] = f"{nth}: z{k} grows with W{k} in proportion to what comes into it, {net.below(k)}."
+    lines["misprint"] = MISPRINT
+    return lines
 
 
-def update_w1(trace):
-    return {
-        "gradient": "Their product is the gradient for W1: entry (i, j) pairs column i of the input X "
-                    "with column j of the other two factors.",
-        "misprint": MISPRINT,
-        "update": "And W1 takes its step too: the same rule, the same learning rate.",
-    }
+def update(trace, k):
+    net = Network(trace)
+    names = factor_names(trace, k)
+    others = (f"the other factor, {symbol(names[0])}" if len(names) == 2
+              else f"the other {integer_words(len(names) - 1)} factors")
+    below = "the input X" if k == 1 else f"h{k - 1}"
+    penalty = " The penalty on large weights adds its own share." \
+        if trace.step(f"dL_dW{k}").op == "penalized" else ""
+    if k == net.L:
+        gradient = (f"Multiplied together, the factors give the gradient, one number per weight of W{k}: "
+                    f"entry (i, j) pairs column i of {below} with column j of {others}.")
+        step = ("Each weight then takes a small step against its gradient: the learning rate alpha, "
+                f"{approx(trace.config.lr)}, times the gradient.")
+    else:
+        gradient = (f"Their product is the gradient for W{k}: entry (i, j) pairs column i of {below} "
+                    f"with column j of {others}.")
+        step = f"And W{k} takes its step too: the same rule, the same learning rate."
+    return {"gradient": gradient + penalty, "misprint": MISPRINT, "update": step}
 
 
 def copy(trace):
@@ -343,7 +527,7 @@ def copy(trace):
 
 
 def code(trace):
-    """Figure 19 shows the article's training code (as mlp_core.article transcribes it), whatever the trace."""
+    """The last figure shows the article's training code (as mlp_core.article transcribes it), whatever the trace."""
     return {
         "init": "The article's own code for all of this, which mlp_core keeps and checks its training against: "
                 "first the weights are drawn at random and scaled by one over the square root of their fan-in.",
@@ -352,18 +536,3 @@ def code(trace):
         "backward": "Backward: the chain-rule factors, exactly as we multiplied them by hand.",
         "updates": "And the updates: each weight steps against its gradient.",
     }
-
-
-SCRIPTS = {1: overview, 2: xor, 3: pipeline, 4: initialized_network, 5: z1, 6: h1, 7: z2, 8: h2, 9: loss,
-           10: chain_w2, 11: path_w2, 12: factors_w2, 13: update_w2, 14: chain_w1, 15: path_w1, 16: factors_w1,
-           17: update_w1, 18: copy, 19: code}
-
-
-def figure(trace, number):
-    """The lines of figure `number` (1-19) for `trace`: line name -> words as the subtitle writes them."""
-    return SCRIPTS[number](trace)
-
-
-def script(trace, numbers=None):
-    """The whole script (or the figures `numbers`): {figure number: {line name: words}}."""
-    return {n: SCRIPTS[n](trace) for n in (numbers or SCRIPTS)}

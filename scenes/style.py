@@ -46,5 +46,6 @@ MAX_SHOWN = 6
 
 
 def precision_for(trace):
-    """Decimals shown for the trace's numbers: the article's 8 while three columns fit, 4 for wider layers."""
-    return 8 if trace.values["W1"].shape[1] <= 3 else 4
+    """Decimals shown for the trace's numbers: the article's 8 while every layer has at most three units (three
+    columns fit), 4 for wider layers."""
+    return 8 if max(trace.sizes()[1:]) <= 3 else 4

@@ -1,4 +1,5 @@
-"""Figures 10-19 (backward pass, copy, code) build for several networks, in dry-run mode.
+"""The backward pass's figures (the article's 10-17, four per layer), the copy and the code build for several
+networks, deep ones too, in dry-run mode.
 
 What is on screen at every beat is read back from the mobjects: the gradients and updates shown agree with
 the factors shown (worked again here from the displayed numbers), the article's figures show its printed
@@ -7,54 +8,26 @@ appear for the article's example only, and nothing leaves the frame.
 """
 import numpy as np
 import pytest
-from manim import Code, MathTex, Text, tempconfig
+from manim import Code, MathTex, Text
 
 from mlp_core.article import PRINTED
 from mlp_core.config import Config
 from mlp_core.trace import compute_trace
 from scenes import style
-from scenes.backprop import FIGURES, Backprop
 from scenes.mobjects import TraceMatrix
 from scenes.sections.ending import code_blocks
-from screen import on_screen
+from screen import NETWORKS, explainer, on_screen
 
-MINE = [(name, figure) for name, figure in FIGURES if int(name[:2]) >= 10]
-CONFIGS = {
-    "article": Config(),
-    "hidden1": Config(hidden=1),
-    "hidden8_batch3": Config(hidden=8, batch=3),
-    "bias_tanh_l2": Config(bias=True, activation="tanh", sample=5, reg=0.01, lr=0.5),
-}
+BACKWARD = ("chain_w", "path_w", "factors_w", "update_w", "copy", "code")
 HALF_WIDTH, HALF_HEIGHT = 14.22 / 2, 8.0 / 2
 
 
-class Beats(Backprop):
-    """The explainer's scene, keeping what is on screen at every beat of every figure."""
-
-    def construct(self):
-        self.shots = []
-        for name, figure in self.figures:
-            self.figure = name
-            self.next_section(name)
-            if self.mobjects:
-                self.remove(*self.mobjects)
-            figure(self, self.trace)
-
-    def beat(self, seconds=1.0):
-        self.shots.append((self.figure, list(self.mobjects)))
-
-
-@pytest.fixture(scope="module", params=list(CONFIGS))
+@pytest.fixture(scope="module", params=list(NETWORKS))
 def built(request, tmp_path_factory):
-    """(config label, trace, shots, subtitle file): the figures run without rendering a frame."""
-    trace = compute_trace(CONFIGS[request.param])
-    srt = tmp_path_factory.mktemp(request.param) / "sections.srt"
-    with tempconfig({"dry_run": True, "verbosity": "WARNING", "progress_bar": "none", "output_file": str(srt)}):
-        # The code figure does not depend on the network: built for the article's example only.
-        figures = MINE if request.param == "article" else [f for f in MINE if f[0] != "19_code"]
-        scene = Beats(trace=trace, figures=figures, skip_animations=True)
-        scene.render()
-    return request.param, trace, scene.shots
+    """(label, trace, shots): what is on screen at every beat of the backward pass's figures, the copy and the
+    code, for the network NETWORKS[label] (the explainer built without drawing, tests/screen.py)."""
+    scene = explainer(request.param, tmp_path_factory.getbasetemp())
+    return request.param, scene.trace, [(fig, mobjects) for fig, mobjects in scene.shots if fig[3:].startswith(BACKWARD)]
 
 
 def family(mobjects):
@@ -98,19 +71,35 @@ def test_every_matrix_shows_trace_numbers_at_the_shown_precision(built):
     assert checked > 50
 
 
-@pytest.mark.parametrize("gradient, update, weights, figure", [("dL_dW2", "W2_new", "W2", "13_update_w2"),
-                                                             ("dL_dW1", "W1_new", "W1", "17_update_w1")])
-def test_gradient_and_update_agree_with_the_factors_on_screen(built, gradient, update, weights, figure):
-    """Worked again from the displayed factors: dLoss/dW = input^T (dLoss/dh * dh/dz); W* = W - alpha dLoss/dW."""
+def update_figures(shots):
+    """{k: the name of layer k's update figure} among the figures built."""
+    return {int(fig.rsplit("_w", 1)[1]): fig for fig, _ in shots if "_update_w" in fig}
+
+
+def test_every_layer_has_its_four_figures_from_the_output_down(built):
     label, trace, shots = built
+    built_names = list(dict.fromkeys(fig for fig, _ in shots))
+    expected = [f"{kind}_w{k}" for k in range(trace.layers, 0, -1) for kind in ("chain", "path", "factors", "update")]
+    assert [name[3:] for name in built_names if "_w" in name] == expected
+
+
+def test_gradient_and_update_agree_with_the_factors_on_screen(built):
+    """Worked again from the displayed factors, for every layer: dLoss/dWk = input^T (dLoss/dhk * dhk/dzk), or
+    input^T dLoss/dzk for softmax with cross-entropy; Wk* = Wk - alpha dLoss/dWk."""
+    label, trace, shots = built
+    for k, figure in update_figures(shots).items():
+        check_gradient_and_update(trace, shots, k, figure)
+
+
+def check_gradient_and_update(trace, shots, k, figure):
+    gradient, update, weights = f"dL_dW{k}", f"W{k}_new", f"W{k}"
     precision = style.precision_for(trace)
-    step = trace.step(gradient)
-    source, upstream, slope = step.inputs[:3]  # dz_dW (the layer's input), dL_dh, dh_dz
+    source, *upstream = [name for name in trace.step(gradient).inputs if name.startswith("d")]
     _, new = displayed(shots, figure, trace, update)
     _, old = displayed(shots, figure, trace, weights)
     # The factors as displayed: elided rows/columns (NaN) line up with the gradient's, and stay NaN.
-    factors = {name: displayed(shots, figure, trace, name)[1] for name in (source, upstream, slope)}
-    by_hand = factors[source].T @ (factors[upstream] * factors[slope])
+    factors = {name: displayed(shots, figure, trace, name)[1] for name in (source, *upstream)}
+    by_hand = factors[source].T @ np.prod([factors[name] for name in upstream], axis=0)
     if trace.config.reg:
         by_hand = by_hand + trace.config.reg / factors[source].shape[0] * old
     # Each entry sums N (batch rows) products of three numbers, each rounded to the shown precision.
@@ -119,14 +108,14 @@ def test_gradient_and_update_agree_with_the_factors_on_screen(built, gradient, u
     _, grad = displayed(shots, figure, trace, gradient)
     both = ~np.isnan(by_hand) & ~np.isnan(grad)
     assert both.sum() >= min(grad.size, 4)
-    assert np.allclose(grad[both], by_hand[both], atol=tolerance, rtol=0), (label, gradient)
+    assert np.allclose(grad[both], by_hand[both], atol=tolerance, rtol=0), figure
     lr = trace.config.lr
-    assert np.allclose(new, old - lr * grad, atol=10.0 ** -precision * (1 + lr), rtol=0, equal_nan=True), label
+    assert np.allclose(new, old - lr * grad, atol=10.0 ** -precision * (1 + lr), rtol=0, equal_nan=True), figure
 
 
 def test_learning_rate_on_screen_is_the_configs(built):
     label, trace, shots = built
-    strings = [m.get_tex_string() for fig, mobjects in shots if fig in ("13_update_w2", "17_update_w1")
+    strings = [m.get_tex_string() for fig, mobjects in shots if "_update_w" in fig
                for m in on_screen(mobjects) if isinstance(m, MathTex)]
     lr = trace.config.lr
     assert any(s.strip() and s.strip()[0].isdigit() and float(s) == lr for s in strings), (label, lr)

@@ -6,25 +6,18 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from manim import MathTex, Text, tempconfig
+from manim import MathTex, Text
 
 from mlp_core.article import PRINTED
 from mlp_core.config import Config
 from mlp_core.trace import compute_trace
 from mlp_core.trace_json import dumps
-from scenes.backprop import FIGURES, Backprop
-from scenes import narration
+from scenes import narration, outline
 from scenes.mobjects import MatrixProduct, TraceMatrix
-from screen import on_screen
+from screen import NETWORKS, explainer, on_screen
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = {
-    "article": Config(),
-    "hidden1": Config(hidden=1),
-    "hidden6": Config(hidden=6),
-    "hidden8_batch3": Config(hidden=8, batch=3),
-    "bias_tanh_sample7": Config(bias=True, activation="tanh", sample=7),
-}
+LABELS = ["article", "no_hidden_layer", "deep_relu_cross_entropy", "three_tanh_bias_l2", "wide_batch3"]
 HALF_WIDTH, HALF_HEIGHT = 14.22 / 2, 8.0 / 2
 
 
@@ -33,38 +26,13 @@ class Stills(dict):
     said = None
 
 
-class Recorder(Backprop):
-    """Backprop that keeps what is on screen at the end of every figure, and what each figure said."""
-
-    def construct(self):
-        self.stills = Stills()
-        self.stills.said = {}
-        figures, self.figures = self.figures, []
-        for name, figure in figures:
-            self.figures = [(name, figure)]
-            self.stills.said[name] = []
-            super().construct()
-            self.stills[name] = list(self.mobjects)
-
-    def say(self, words):
-        self.stills.said[self.figures[0][0]].append(words)
-        super().say(words)
-
-
-def build(config, output):
-    """Build every figure for `config` without drawing frames or writing video; the stills and the trace."""
-    trace = compute_trace(config)
-    settings = {"dry_run": True, "media_dir": str(ROOT / "renders"), "output_file": str(output),
-                "verbosity": "WARNING", "progress_bar": "none"}
-    with tempconfig(settings):
-        scene = Recorder(trace=trace, voice=None, skip_animations=True)
-        scene.render()
-    return scene.stills, trace
-
-
-@pytest.fixture(scope="module", params=list(CONFIGS))
+@pytest.fixture(scope="module", params=LABELS)
 def built(request, tmp_path_factory):
-    return request.param, *build(CONFIGS[request.param], tmp_path_factory.mktemp("dry") / "Backprop.mp4")
+    """(label, stills, trace) of every figure built for the network NETWORKS[label] (tests/screen.py)."""
+    scene = explainer(request.param, tmp_path_factory.getbasetemp())
+    stills = Stills(scene.stills)
+    stills.said = scene.said
+    return request.param, stills, scene.trace
 
 
 def family(mobjects):
@@ -84,9 +52,28 @@ def trace_name(matrix, trace):
     return names[0]
 
 
+def expected_sections(L, data="xor"):
+    """The section names for L weight layers, as the outline promises them (scenes/outline.py), written out."""
+    names = ["overview", data, "pipeline", "initialized_network"]
+    names += [f"{kind}{k}" for k in range(1, L + 1) for kind in "zh"] + ["loss"]
+    names += [f"{kind}_w{k}" for k in range(L, 0, -1) for kind in ("chain", "path", "factors", "update")]
+    names += ["copy", "code"]
+    return [f"{n:02d}_{name}" for n, name in enumerate(names, start=1)]
+
+
+ARTICLE_SECTIONS = ["01_overview", "02_xor", "03_pipeline", "04_initialized_network", "05_z1", "06_h1", "07_z2",
+                    "08_h2", "09_loss", "10_chain_w2", "11_path_w2", "12_factors_w2", "13_update_w2", "14_chain_w1",
+                    "15_path_w1", "16_factors_w1", "17_update_w1", "18_copy", "19_code"]
+
+
+def test_the_articles_sections_keep_their_names():
+    assert expected_sections(2) == ARTICLE_SECTIONS
+    assert [figure.name for figure in outline.figures(compute_trace(Config()))] == ARTICLE_SECTIONS
+
+
 def test_every_figure_is_a_section_and_builds(built):
     label, stills, trace = built
-    assert list(stills) == [name for name, _ in FIGURES]
+    assert list(stills) == expected_sections(len(trace.config.hidden) + 1)
     assert all(stills[name] for name in stills), "a figure ends on an empty screen"
 
 
@@ -95,7 +82,7 @@ def test_subtitles_are_the_figures_scripts(built):
     note on a misprint only where the article misprinted (the article's own network)."""
     label, stills, trace = built
     for name, said in stills.said.items():
-        script = narration.figure(trace, int(name[:2]))
+        script = outline.script(trace)[name]
         assert said and set(said) <= set(script.values()), (name, set(said) - set(script.values()))
         assert set(script.values()) - set(said) <= {narration.MISPRINT}, name
     notes = [name for name, said in stills.said.items() if narration.MISPRINT in said]
@@ -185,10 +172,10 @@ def test_bad_trace_file_is_one_line_and_exit_2(tmp_path, content, manim):
 
 
 def test_whole_explainer_renders_with_sections(tmp_path, manim):
-    """One -ql render of a trace file: the video, one clip per figure with a sane duration, the subtitles.
-    Without MLP_VOICE it is silent (no audio stream) and a note on stderr says how to add a voice."""
+    """One -ql render of a two-hidden-layer trace file: the video, one clip per figure with a sane duration, the
+    subtitles. Without MLP_VOICE it is silent (no audio stream) and a note on stderr says how to add a voice."""
     path = tmp_path / "trace.json"
-    path.write_text(dumps(compute_trace(Config())))
+    path.write_text(dumps(compute_trace(NETWORKS["deep_relu_cross_entropy"])))
     settings = tmp_path / "manim.cfg"  # the project's TeX cache, so only the rendering is timed by the suite
     settings.write_text(f"[CLI]\nmedia_dir = {tmp_path / 'media'}\ntex_dir = {ROOT / 'renders' / 'Tex'}\n"
                         "background_color = WHITE\n")
@@ -199,9 +186,10 @@ def test_whole_explainer_renders_with_sections(tmp_path, manim):
     assert (videos / "Backprop.mp4").stat().st_size > 100_000
     with av.open(str(videos / "Backprop.mp4")) as video:
         assert not video.streams.audio
-    assert (videos / "Backprop.srt").read_text().count("-->") >= 2 * len(FIGURES)
+    sections = expected_sections(3)
+    assert (videos / "Backprop.srt").read_text().count("-->") >= 2 * len(sections)
     index = json.loads((videos / "sections" / "Backprop.json").read_text())
-    assert [section["name"] for section in index] == [name for name, _ in FIGURES]
+    assert [section["name"] for section in index] == sections
     for section in index:
         assert (videos / "sections" / section["video"]).exists()
         assert 3 <= float(section["duration"]) <= 60, (section["name"], section["duration"])

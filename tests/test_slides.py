@@ -16,7 +16,9 @@ import pytest
 pytest.importorskip("manim_slides", reason="manim-slides is not installed (pip install '.[slides]')")
 from manim import tempconfig  # noqa: E402
 
-from scenes.backprop import FIGURES  # noqa: E402
+from mlp_core.config import Config  # noqa: E402
+from mlp_core.trace import compute_trace  # noqa: E402
+from scenes import outline  # noqa: E402
 from scenes.slides import BackpropSlides  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,23 +26,29 @@ MANIM_SLIDES = [sys.executable, "-m", "manim_slides"]
 
 TWO_FIGURES = '''
 from manim import Circle, Create, Square, Text
+from scenes.outline import Figure
 from scenes.slides import BackpropSlides
 
 
-def circle_then_square(scene, trace):
+def circle_then_square(scene, trace, words):
     scene.play(Create(Circle()))
     scene.beat()
     scene.play(Create(Square()))
     scene.beat()
 
 
-def loss(scene, trace):
+def loss(scene, trace, words):
     scene.play(Create(Text("Loss")))
+
+
+def silent(trace):
+    return {}
 
 
 class TwoFigures(BackpropSlides):
     def __init__(self, **kwargs):
-        super().__init__(figures=[("05_z1", circle_then_square), ("09_loss", loss)], **kwargs)
+        super().__init__(figures=[Figure("05_z1", circle_then_square, silent), Figure("09_loss", loss, silent)],
+                         **kwargs)
 '''
 
 
@@ -73,14 +81,17 @@ def test_each_figure_starts_a_named_slide_and_each_beat_adds_one(tmp_path):
 
 
 def test_real_figures_start_named_slides_with_their_steps_after_them():
-    forward = [(name, figure) for name, figure in FIGURES if name[:2] in ("05", "06")]
+    """The third layer's figures of a two-hidden-layer network: a named slide each, their steps after them."""
+    trace = compute_trace(Config(hidden=[4, 3], activation="relu", loss="cross-entropy"))
+    forward = [figure for figure in outline.figures(trace) if figure.name in ("09_z3", "10_h3")]
+    assert len(forward) == 2
     with tempconfig({"dry_run": True, "verbosity": "ERROR", "progress_bar": "none"}):
-        scene = BackpropSlides(figures=forward, skip_animations=True)
+        scene = BackpropSlides(trace=trace, figures=forward, skip_animations=True)
         scene.setup()
         scene.construct()  # not render(): a dry run has no clips for manim-slides to save
     scene._add_last_slide()
     notes = [slide.notes for slide in scene._slides]
-    assert [n for n in notes if n] == [name for name, _ in forward]
+    assert [n for n in notes if n] == [figure.name for figure in forward]
     assert len(notes) > 2 * len(forward)
 
 
@@ -88,5 +99,6 @@ def test_real_figures_start_named_slides_with_their_steps_after_them():
                     reason="renders the whole explainer (5 to 9 minutes at -ql); set BACKPROP_SLIDES_FULL=1")
 def test_the_explainer_renders_as_one_slide_group_per_figure(tmp_path):
     notes = slide_groups(render_and_convert(tmp_path, ROOT / "scenes" / "slides.py", "BackpropSlides"))
-    assert [n for n in notes if n] == [name for name, _ in FIGURES]
-    assert len(notes) > len(FIGURES)  # the figures' steps are slides of their own
+    names = [figure.name for figure in outline.figures(compute_trace(Config()))]
+    assert [n for n in notes if n] == names
+    assert len(notes) > len(names)  # the figures' steps are slides of their own

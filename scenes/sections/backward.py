@@ -1,4 +1,6 @@
-"""Figures 10-17: the backward pass: the chain rule for W2, then for W1, each factor's numbers, the updates.
+"""The backward pass, from the output layer down (the article's figures 10-17, for W2 then W1): for each layer k,
+its chain rule, its path on the network, its factors' numbers, its gradient and update. From the second layer down
+the gradient handed down from the layer above, dLoss/dz{k+1}, is the one just computed: framed dashed, reused.
 
 Formulas are the trace's (its steps' structure, mlp_core.notation) and numbers its values: a formula's names
 are swapped for the matrices they stand for, so "h_2(1 - h_2)" becomes "[0.37 0.45](1 - [0.37 0.45])" for any network.
@@ -10,17 +12,10 @@ from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Create, FadeIn, FadeOut, Lagge
 
 from mlp_core.article import misprints
 from mlp_core.formatting import format_number
-from mlp_core.notation import Ref, pieces, symbol
+from mlp_core.notation import Note, Ref, pieces, symbol
 from scenes import narration, style
 from scenes.mobjects import ChainRule, NetworkDiagram, TraceMatrix, fit, label, result_box, tex, wrap_rows
 
-# Each factor's colour, as in the article; dL_dz2 is the product reused from W2's chain rule (dashed).
-COLORS = {"dL_dh2": style.FACTOR_DL_DH2, "dh2_dz2": style.FACTOR_DH2_DZ2, "dz2_dW2": style.FACTOR_DZ_DW,
-          "dL_dh1": style.FACTOR_DL_DH1, "dh1_dz1": style.FACTOR_DH1_DZ1, "dz1_dW1": style.FACTOR_DZ_DW,
-          "dL_dz2": style.REUSED}
-DASHED = {"dL_dz2"}
-W2_FACTORS = ("dL_dh2", "dh2_dz2", "dz2_dW2")
-W1_FACTORS = ("dL_dh1", "dh1_dz1", "dz1_dW1")
 TOP, BOTTOM = 4.0 - style.MARGIN, -4.0 + style.MARGIN
 LEFT_EDGE = -style.FRAME_WIDTH / 2
 
@@ -30,17 +25,34 @@ def enlarge(mobject, most=1.25):
     return mobject.scale(min(most, 0.9 * style.FRAME_WIDTH / mobject.width, 0.8 * style.FRAME_HEIGHT / mobject.height))
 
 
-def chain_rule(lhs, factors, boxed=None):
-    """The chain rule for `lhs`, the factors in `boxed` (default: all) framed in their colours."""
+def chain_factors(trace, k):
+    """The factors of dLoss/dWk's chain rule, in its order: dL_dhk, dhk_dzk, dzk_dWk (or dL_dzk, dzk_dWk where
+    the output's gradient comes in one step: softmax with cross-entropy), read from the trace's step."""
+    dz_dW, *upstream = [name for name in trace.step(f"dL_dW{k}").inputs if name.startswith("d")]  # not the penalty's W
+    return [*upstream, dz_dW]
+
+
+def frames(trace, k):
+    """{name: (colour, dashed)} of the framed names in layer k's figures: its factors in the article's colours
+    (the output layer's as W2's, the others' as W1's), and dLoss/dz{k+1} handed down from above, dashed."""
+    outer, slope = ((style.FACTOR_DL_DH2, style.FACTOR_DH2_DZ2) if k == trace.layers
+                    else (style.FACTOR_DL_DH1, style.FACTOR_DH1_DZ1))
+    styles = {f"dL_dh{k}": (outer, False), f"dL_dz{k}": (outer, False), f"dh{k}_dz{k}": (slope, False),
+              f"dz{k}_dW{k}": (style.FACTOR_DZ_DW, False), f"dL_dz{k + 1}": (style.REUSED, True)}
+    return styles
+
+
+def chain_rule(lhs, factors, styles, boxed=None):
+    """The chain rule for `lhs`, the factors in `boxed` (default: all) framed in their `styles`."""
     chain = ChainRule(lhs, factors)
     for name in factors if boxed is None else boxed:
-        chain.add_box(name, COLORS[name], dashed=name in DASHED)
+        chain.add_box(name, *styles[name])
     return chain
 
 
-def header(scene, lhs, factors):
+def header(scene, lhs, factors, styles):
     """The figure's chain rule along the top, brought back quickly from the figure before."""
-    chain = fit(chain_rule(lhs, factors)).to_edge(UP, buff=0.25)
+    chain = fit(chain_rule(lhs, factors, styles)).to_edge(UP, buff=0.25)
     scene.play(FadeIn(chain.expression), chain.make_boxes_animation(), run_time=0.8)
     return chain
 
@@ -95,9 +107,11 @@ class Board:
 
 
 def formula_parts(step):
-    """A step's right-hand side as LaTeX pieces and names, from its structure (mlp_core.notation)."""
-    return [p.name if isinstance(p, Ref) else p.latex.strip() for p in pieces(step.expr, sized=False)
-            if isinstance(p, Ref) or p.latex.strip()]
+    """A step's right-hand side as LaTeX pieces and names, from its structure (mlp_core.notation), and the
+    positions of the notes among them (words beside the formula, left out of the line with numbers)."""
+    kept = [p for p in pieces(step.expr, sized=False) if isinstance(p, Ref) or p.latex.strip()]
+    return ([p.name if isinstance(p, Ref) else p.latex.strip() for p in kept],
+            {k for k, p in enumerate(kept) if isinstance(p, Note)})
 
 
 def glued(pieces):
@@ -126,29 +140,30 @@ class Derivation:
     `boxed_result` writes the last line as `name = result` in the article's light blue result box.
     """
 
-    def __init__(self, trace, name, boxed_result=False):
+    def __init__(self, trace, name, styles, boxed_result=False):
         precision = style.precision_for(trace)
         step = trace.step(name)
-        self.name, self.parts = name, formula_parts(step)
+        self.name, self.styles = name, styles
+        self.parts, notes = formula_parts(step)
         named = [k for k, part in enumerate(self.parts) if part in step.inputs or part == "alpha"]
         lhs = tex(symbol(name))
         rhs = tex("=", *(symbol(part) if k in named else part for k, part in enumerate(self.parts)))
         self.first = VGroup(lhs, rhs.next_to(lhs, RIGHT, buff=0.12))
         self.symbols = {k: rhs[k + 1] for k in named}
-        self.frames = VGroup(*(self.frame(self.parts[k], self.symbols[k]) for k in named if self.parts[k] in COLORS))
-        self.lhs_frame = self.frame(name, lhs) if name in COLORS else None
+        self.frames = VGroup(*(self.frame(self.parts[k], self.symbols[k]) for k in named if self.parts[k] in styles))
+        self.lhs_frame = self.frame(name, lhs) if name in styles else None
         self.first.add(self.frames, *([self.lhs_frame] if self.lhs_frame else []))
 
         self.values = {k: TraceMatrix(trace.values[self.parts[k]], precision=precision, font_size=style.NUMBER)
                        if self.parts[k] != "alpha" else tex(format_number(trace.config.lr))
                        for k in named}
-        self.operators = VGroup(*(tex(part) for k, part in enumerate(self.parts) if k not in named))
+        self.operators = VGroup(*(tex(part) for k, part in enumerate(self.parts) if k not in named and k not in notes))
         operators = iter(self.operators)
         self.equals = tex("=")
         self.numbers = in_rows([self.equals, *(self.values[k] if k in named else next(operators)
-                                             for k in range(len(self.parts)))])
+                                             for k in range(len(self.parts)) if k not in notes)])
         self.value_frames = VGroup(*(self.frame(self.parts[k], self.values[k])
-                                     for k in named if self.parts[k] in COLORS))
+                                     for k in named if self.parts[k] in styles))
         self.numbers.add(self.value_frames)
 
         result = TraceMatrix(trace.values[name], precision=precision, font_size=style.NUMBER)
@@ -159,9 +174,8 @@ class Derivation:
             self.result = VGroup(tex("="), result).arrange(RIGHT, buff=0.15)
         self.boxed_result = boxed_result
 
-    @staticmethod
-    def frame(name, mobject):
-        return ChainRule.frame(mobject, COLORS[name], dashed=name in DASHED)
+    def frame(self, name, mobject):
+        return ChainRule.frame(mobject, *self.styles[name])
 
     def equals_x(self):
         """Where continuation lines start: under the first line's "="."""
@@ -224,9 +238,8 @@ def errata_notes(trace, figure, names):
 
 
 def network_with_header(trace):
-    """The network with the stations X, W1, z1|h1, W2, z2|h2, Loss above it, fitted to the frame."""
-    n_in, hidden = trace.values["W1"].shape
-    network = NetworkDiagram(n_in, hidden, trace.values["W2"].shape[1], header=True)
+    """The network with its stations (X, W1, z1|h1, ..., Loss) above it, fitted to the frame."""
+    network = NetworkDiagram(trace.sizes(), header=True, width=9.0 if trace.layers <= 2 else 12.0)
     return fit(network, height=style.FRAME_HEIGHT - 1.6).move_to(0.6 * DOWN)
 
 
@@ -238,55 +251,28 @@ def arrow_over_network(network, start, end, symbol, color):
     return VGroup(arrow, tex(symbol, font_size=style.SMALL + 2).next_to(arrow, UP, buff=0.1))
 
 
-def factors_with_numbers(scene, trace, lhs, factors, figure):
-    """The chain rule along the top, then each factor: its formula, its numbers, its value (figures 12, 16)."""
-    chain = header(scene, lhs, factors)
-    board = Board(scene, chain.get_bottom()[1] - 0.1)
-    derivations = [Derivation(trace, name) for name in factors]
-    # A misprint is noted after the last derivation that shows the misprinted value.
-    noted = {name: set() for name in factors}
-    for row in misprints(trace):
-        users = [d.name for d in derivations if row.name in (d.name, *d.parts)]
-        if row.figure == figure and users:
-            noted[users[-1]].add(row.name)
-    for derivation in derivations:
-        scene.say(narration.figure(trace, figure)[derivation.name])
-        derivation.play_formula(scene, board, sources={derivation.name: chain.box(derivation.name)})
-        derivation.play_numbers(scene, board, errata_notes(trace, figure, noted[derivation.name]))
-        scene.beat()
+def misprint_figure(scene):
+    """The number of the article's figure being drawn (its section's number), for its errata notes."""
+    return int(scene.section_name[:2]) if getattr(scene, "section_name", None) else None
 
 
-def product_and_update(scene, trace, gradient, factors, update, figure, words):
-    """The factors' numbers flow into the gradient, then the update W* = W - alpha dLoss/dW (figures 13, 17)."""
-    chain = header(scene, gradient, factors)
-    board = Board(scene, TOP)
-    product = Derivation(trace, gradient)
-    scene.say(words[0])
-    scene.play(FadeOut(VGroup(*chain.boxes.values(), chain.expression[1])), run_time=0.4)
-    product.play_formula(scene, board, sources={name: chain.term(name) for name in (gradient, *factors)}, move=True)
-    product.play_values(scene, board)
-    # The first entry: one column of the layer's input meets the first column of the two other factors.
-    matrices = {product.parts[k]: matrix for k, matrix in product.values.items()}
-    lit = [matrices[name] for name in trace.step(gradient).inputs[:3]] + [product.result[1]]
-    scene.play(*(matrix.make_highlight_animation("column", 0) for matrix in lit[:3]), run_time=0.8)
-    product.play_result(scene, board, errata_notes(trace, figure, set(product.parts)))
-    scene.play(lit[3].make_highlight_animation("entry", 0, 0), run_time=0.6)
-    scene.beat()
-    scene.play(*(matrix.make_clear_highlights_animation() for matrix in lit), run_time=0.4)
-    scene.say(words[1])
-    step = Derivation(trace, update, boxed_result=True)
-    step.play_formula(scene, board)
-    step.play_numbers(scene, board)
-    scene.beat()
+# The four figures of each layer ---------------------------------------------------------------------------------
+
+def chain_figure(scene, trace, words, k):
+    """dLoss/dWk as a chain rule (figures 10 and 14). The output layer's factors are defined right below;
+    a lower layer's first factor dLoss/dhk needs the chain rule itself, whose first part dLoss/dz{k+1} is
+    reused from the chain rule of W{k+1}, shown beside it."""
+    if k == trace.layers:
+        output_chain(scene, trace, words, k)
+    else:
+        recursive_chain(scene, trace, words, k)
 
 
-# Figures 10-13: W2 ----------------------------------------------------------------------------------------------
-
-def figure_10_chain_w2(scene, trace):
-    chain = chain_rule("dL_dW2", W2_FACTORS)
-    chain.add_definitions(trace, W2_FACTORS, [COLORS[name] for name in W2_FACTORS])
+def output_chain(scene, trace, words, k):
+    factors, styles = chain_factors(trace, k), frames(trace, k)
+    chain = chain_rule(f"dL_dW{k}", factors, styles)
+    chain.add_definitions(trace, factors, [styles[name][0] for name in factors])
     enlarge(chain).move_to(0.2 * UP)
-    words = narration.figure(trace, 10)
     scene.say(words["question"])
     scene.play(chain.make_write_animation())
     scene.beat()
@@ -299,86 +285,122 @@ def figure_10_chain_w2(scene, trace):
     scene.beat()
 
 
-def path_figure(scene, trace, weights, layer, factors, words, over_network=False):
-    """Figures 11 and 15: `weights`' edges light up, then the gradient's path Loss -> layer -> weights, an arrow
-    per factor (the first one drawn over the network when it passes stations on its way)."""
+def recursive_chain(scene, trace, words, k):
+    factors, styles = chain_factors(trace, k), frames(trace, k)
+    above = chain_factors(trace, k + 1)
+    outer, handed_down = factors[0], f"dL_dz{k + 1}"
+    chain = chain_rule(f"dL_dW{k}", factors, styles, boxed=())
+    upper = chain_rule(f"dL_dW{k + 1}", above, styles, boxed=()).next_to(chain, RIGHT, buff=1.2)
+    for name in factors:
+        chain.add_box(name, *styles[name])
+    reused = upper.add_box(above[:-1], style.REUSED, dashed=True)
+    inner = chain_rule(outer, [handed_down, f"dz{k + 1}_dh{k}"], styles, boxed=[handed_down])
+    inner.add_box(outer, *styles[outer])
+    inner.shift((chain.term(outer).get_x() - inner.term(outer).get_x()) * RIGHT)
+    inner.shift((chain.get_bottom()[1] - 1.0 - inner.get_top()[1]) * UP)  # right under the factor it expands
+    up = inner.add_arrow(inner.box(outer), chain.box(outer), styles[outer][0])
+    link = inner.add_arrow(reused, inner.box(handed_down), style.REUSED, dashed=True, via=inner.get_bottom()[1] - 0.4)
+    enlarge(VGroup(chain, upper, inner)).move_to(ORIGIN)
+    scene.say(words["deeper"])
+    scene.play(chain.make_write_animation())
+    scene.play(chain.make_boxes_animation(outer))
+    scene.beat()
+    scene.play(Write(inner.expression), inner.make_boxes_animation(outer))
+    scene.play(inner.make_arrow_animation(up))
+    scene.beat()
+    scene.say(words["reuse"])
+    scene.play(FadeIn(upper.expression), upper.make_boxes_animation())
+    scene.play(inner.make_arrow_animation(link), inner.make_boxes_animation(handed_down), run_time=1.8)
+    scene.beat()
+    scene.say(words["rest"])
+    scene.play(chain.make_boxes_animation(*factors[1:]))
+    scene.beat()
+
+
+def path_figure(scene, trace, words, k):
+    """Figures 11 and 15: Wk's edges light up, then the gradient's path Loss -> layer k -> Wk, an arrow per
+    factor (the first one drawn over the network when it passes stations on its way)."""
     network = network_with_header(trace)
+    weights, layer, styles = f"W{k}", f"h{k}", frames(trace, k)
     scene.play(FadeIn(network))
-    scene.say(words[0])
+    scene.say(words["edges"])
     scene.play(network.make_highlight_edges_animation(weights),
                network.station(weights).animate.set_color(style.EDGE_HIGHLIGHT))
     scene.beat()
-    scene.say(words[1])
-    outer, slope, local = factors
-    first = arrow_over_network(network, "loss", layer, symbol(outer), COLORS[outer]) if over_network else \
-        network.path_arrow("loss", layer, symbol(outer), COLORS[outer])
-    arrows = [first,
-              network.path_arrow(layer, layer, symbol(slope), COLORS[slope], curved=True),
-              network.path_arrow(layer, weights, symbol(local), COLORS[local])]
+    scene.say(words["path"])
+    outer, *slope, local = chain_factors(trace, k)
+    arrows = [arrow_over_network(network, "loss", layer, symbol(outer), styles[outer][0]) if k < trace.layers
+              else network.path_arrow("loss", layer, symbol(outer), styles[outer][0])]
+    arrows += [network.path_arrow(layer, layer, symbol(name), styles[name][0], curved=True) for name in slope]
+    arrows.append(network.path_arrow(layer, weights, symbol(local), styles[local][0]))
     scene.play(network.station("loss").animate.set_color(style.EDGE_HIGHLIGHT))
     scene.play(network.make_path_animation(arrows), network.make_highlight_layer_animation(layer), run_time=3)
     scene.beat()
 
 
-def figure_11_path_w2(scene, trace):
-    words = narration.figure(trace, 11)
-    path_figure(scene, trace, "W2", "h2", W2_FACTORS, words=(words["edges"], words["path"]))
+def factors_figure(scene, trace, words, k):
+    """The chain rule along the top, then each factor: its formula, its numbers, its value (figures 12, 16).
+    With softmax and cross-entropy the output layer's first factor starts with why it is so simple."""
+    factors, styles = chain_factors(trace, k), frames(trace, k)
+    figure = misprint_figure(scene)
+    chain = header(scene, f"dL_dW{k}", factors, styles)
+    board = Board(scene, chain.get_bottom()[1] - 0.1)
+    derivations = [Derivation(trace, name, styles) for name in factors]
+    # A misprint is noted after the last derivation that shows the misprinted value.
+    noted = {name: set() for name in factors}
+    for row in misprints(trace):
+        users = [d.name for d in derivations if row.name in (d.name, *d.parts)]
+        if row.figure == figure and users:
+            noted[users[-1]].add(row.name)
+    for derivation in derivations:
+        if derivation.name == f"dL_dz{k}" and "collapse" in words:
+            softmax_collapse(scene, trace, board, words["collapse"], k)
+        scene.say(words[derivation.name])
+        derivation.play_formula(scene, board, sources={derivation.name: chain.box(derivation.name)})
+        derivation.play_numbers(scene, board, errata_notes(trace, figure, noted[derivation.name]))
+        scene.beat()
 
 
-def figure_12_factors_w2(scene, trace):
-    factors_with_numbers(scene, trace, "dL_dW2", W2_FACTORS, figure=12)
-
-
-def figure_13_update_w2(scene, trace):
-    words = narration.figure(trace, 13)
-    product_and_update(scene, trace, "dL_dW2", W2_FACTORS, "W2_new", figure=13,
-                       words=(words["gradient"], words["update"]))
-
-
-# Figures 14-17: W1 ----------------------------------------------------------------------------------------------
-
-def figure_14_chain_w1(scene, trace):
-    w1 = chain_rule("dL_dW1", W1_FACTORS, boxed=())
-    w2 = chain_rule("dL_dW2", W2_FACTORS, boxed=()).next_to(w1, RIGHT, buff=1.2)
-    w1.add_box("dL_dh1", COLORS["dL_dh1"])
-    for name in W1_FACTORS[1:]:
-        w1.add_box(name, COLORS[name])
-    reused = w2.add_box(("dL_dh2", "dh2_dz2"), style.REUSED, dashed=True)
-    inner = chain_rule("dL_dh1", ["dL_dz2", "dz2_dh1"], boxed=["dL_dz2"])
-    inner.add_box("dL_dh1", COLORS["dL_dh1"])
-    inner.shift((w1.term("dL_dh1").get_x() - inner.term("dL_dh1").get_x()) * RIGHT)
-    inner.shift((w1.get_bottom()[1] - 1.0 - inner.get_top()[1]) * UP)  # right under the factor it expands
-    up = inner.add_arrow(inner.box("dL_dh1"), w1.box("dL_dh1"), COLORS["dL_dh1"])
-    link = inner.add_arrow(reused, inner.box("dL_dz2"), style.REUSED, dashed=True,
-                           via=inner.get_bottom()[1] - 0.4)
-    enlarge(VGroup(w1, w2, inner)).move_to(ORIGIN)
-    words = narration.figure(trace, 14)
-    scene.say(words["deeper"])
-    scene.play(w1.make_write_animation())
-    scene.play(w1.make_boxes_animation("dL_dh1"))
-    scene.beat()
-    scene.play(Write(inner.expression), inner.make_boxes_animation("dL_dh1"))
-    scene.play(inner.make_arrow_animation(up))
-    scene.beat()
-    scene.say(words["reuse"])
-    scene.play(FadeIn(w2.expression), w2.make_boxes_animation())
-    scene.play(inner.make_arrow_animation(link), inner.make_boxes_animation("dL_dz2"), run_time=1.8)
-    scene.beat()
-    scene.say(words["rest"])
-    scene.play(w1.make_boxes_animation(*W1_FACTORS[1:]))
+def softmax_collapse(scene, trace, board, words, k):
+    """Why softmax followed by cross-entropy hands back h - y: the softmax's Jacobian times the loss's gradient,
+    in three lines of algebra, before the factor's own derivation."""
+    lines = [rf"{symbol(f'h{k}')} = \mathrm{{softmax}}({symbol(f'z{k}')}):\quad "
+             r"\frac{\partial h_i}{\partial z_j} = h_i(\delta_{ij} - h_j), \qquad "
+             r"\frac{\partial \mathrm{Loss}}{\partial h_i} = -\frac{y_i}{N\,h_i}",
+             r"\frac{\partial \mathrm{Loss}}{\partial z_j} = \sum_i -\frac{y_i}{N\,h_i}\,h_i(\delta_{ij} - h_j)"
+             r" = \frac{1}{N}\Big(h_j \sum_i y_i - y_j\Big)",
+             r"= \frac{1}{N}(h_j - y_j) \quad \text{since } \textstyle\sum_i y_i = 1"]
+    board.start_block()
+    scene.say(words)
+    for line in lines:
+        board.place(tex(line, font_size=style.NUMBER))
+        scene.play(Write(board.blocks[-1][-1]), run_time=1.5)
     scene.beat()
 
 
-def figure_15_path_w1(scene, trace):
-    words = narration.figure(trace, 15)
-    path_figure(scene, trace, "W1", "h1", W1_FACTORS, over_network=True, words=(words["edges"], words["path"]))
-
-
-def figure_16_factors_w1(scene, trace):
-    factors_with_numbers(scene, trace, "dL_dW1", W1_FACTORS, figure=16)
-
-
-def figure_17_update_w1(scene, trace):
-    words = narration.figure(trace, 17)
-    product_and_update(scene, trace, "dL_dW1", W1_FACTORS, "W1_new", figure=17,
-                       words=(words["gradient"], words["update"]))
+def update_figure(scene, trace, words, k):
+    """The factors' numbers flow into the gradient, then the update Wk* = Wk - alpha dLoss/dWk (figures 13, 17)."""
+    factors, styles = chain_factors(trace, k), frames(trace, k)
+    figure = misprint_figure(scene)
+    gradient = f"dL_dW{k}"
+    chain = header(scene, gradient, factors, styles)
+    board = Board(scene, TOP)
+    product = Derivation(trace, gradient, styles)
+    scene.say(words["gradient"])
+    scene.play(FadeOut(VGroup(*chain.boxes.values(), chain.expression[1])), run_time=0.4)
+    product.play_formula(scene, board, sources={name: chain.term(name) for name in (gradient, *factors)}, move=True)
+    product.play_values(scene, board)
+    # The first entry: one column of the layer's input meets the first column of the other factors.
+    matrices = {product.parts[n]: matrix for n, matrix in product.values.items()}
+    lit = [matrices[name] for name in (factors[-1], *factors[:-1])] + [product.result[1]]
+    scene.play(*(matrix.make_highlight_animation("column", 0) for matrix in lit[:-1]), run_time=0.8)
+    scene.beat()  # the factors' numbers, before a tall result may push them off the board
+    product.play_result(scene, board, errata_notes(trace, figure, set(product.parts)))
+    scene.play(lit[-1].make_highlight_animation("entry", 0, 0), run_time=0.6)
+    scene.beat()
+    scene.play(*(matrix.make_clear_highlights_animation() for matrix in lit), run_time=0.4)
+    scene.say(words["update"])
+    step = Derivation(trace, f"W{k}_new", styles, boxed_result=True)
+    step.play_formula(scene, board)
+    step.play_numbers(scene, board)
+    scene.beat()

@@ -1,4 +1,5 @@
-"""Figures 18-19: the copy that ends the iteration, and the project's own code for it in five coloured blocks.
+"""The last two figures (the article's 18-19): the copy that ends the iteration, and the project's own code for it
+in five coloured blocks.
 
 The code is read from mlp_core with inspect.getsource, so the video shows code that actually runs: the article's
 training loop as mlp_core.article.training_loop transcribes it, which the tests and benchmarks hold mlp_core's
@@ -8,12 +9,12 @@ import ast
 import inspect
 import textwrap
 
-from manim import DOWN, LEFT, RIGHT, UP, Code, FadeIn, ReplacementTransform, Text, VGroup, Write
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, Code, FadeIn, ReplacementTransform, Text, VGroup, Write
 
 from mlp_core import article
 from mlp_core.notation import symbol
-from scenes import narration, style
-from scenes.mobjects import TraceMatrix, fit, result_box, tex
+from scenes import style
+from scenes.mobjects import TraceMatrix, fit, result_box, side_by_side, tex
 
 TEAL = "#23858f"  # the article's "Input calibration" frame
 BLOCKS = (("Input calibration", TEAL), ("Forward", style.FORWARD), ("Loss function", style.BACKWARD),
@@ -23,19 +24,17 @@ MARKERS = ("# Input calibration", "# Forward step", "# Loss function", "# Backwa
 MONO = "DejaVu Sans Mono"
 
 
-def figure_18_copy(scene, trace):
+def copy_figure(scene, trace, words):
+    """Wk = Wk* for every layer: the weights the iteration started from turn into the ones the next starts from."""
     precision = style.precision_for(trace)
-    copies = VGroup(tex("W_1 = W_1^{*}", font_size=style.TITLE + 8), tex("W_2 = W_2^{*}", font_size=style.TITLE + 8))
+    weights = [f"W{k}" for k in range(1, trace.layers + 1)]
+    copies = VGroup(*(tex(f"{symbol(w)} = {symbol(w + '_new')}", font_size=style.TITLE + 8) for w in weights))
     copies.arrange(DOWN, buff=0.35).to_edge(UP, buff=0.8)
     box = result_box(copies)
-    rows = VGroup()
-    for name in ("W1", "W2"):
-        rows.add(VGroup(tex(symbol(name), "="),
-                        TraceMatrix(trace.values[name], precision=precision)).arrange(RIGHT, buff=0.2))
-    rows.arrange(RIGHT, buff=1.0)
+    rows = side_by_side([VGroup(tex(symbol(w), "="), TraceMatrix(trace.values[w], precision=precision))
+                         .arrange(RIGHT, buff=0.2) for w in weights], buff=1.0, aligned_edge=ORIGIN)
     fit(rows, height=style.FRAME_HEIGHT - box.height - 0.8).next_to(box, DOWN, buff=0.8)
-    VGroup(box, copies, rows).move_to(0.2 * DOWN)
-    words = narration.figure(trace, 18)
+    fit(VGroup(box, copies, rows)).move_to(0.2 * DOWN)
     scene.say(words["copy"])
     scene.play(FadeIn(box), Write(copies))
     scene.beat()
@@ -43,8 +42,8 @@ def figure_18_copy(scene, trace):
     scene.play(FadeIn(rows))
     scene.beat()
     scene.say(words["new"])
-    for row, name in zip(rows, ("W1_new", "W2_new")):
-        new = TraceMatrix(trace.values[name], precision=precision).match_height(row[1]).move_to(row[1], LEFT)
+    for row, w in zip((row for line in rows for row in line), weights):
+        new = TraceMatrix(trace.values[w + "_new"], precision=precision).match_height(row[1]).move_to(row[1], LEFT)
         scene.play(ReplacementTransform(row[1], new), run_time=1.5)
     scene.beat()
 
@@ -79,7 +78,8 @@ def code_block(source, color):
                                    "fill_opacity": 1, "buff": 0.15})
 
 
-def figure_19_code(scene, trace):
+def code_figure(scene, trace, words):
+    """The article's training code in its five coloured blocks, one line of the script each."""
     blocks = VGroup(*(code_block(source, color) for source, (_, color) in zip(code_blocks(), BLOCKS)))
     blocks.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
     width = max(block.width for block in blocks)
@@ -88,8 +88,7 @@ def figure_19_code(scene, trace):
     titles = VGroup(*(Text(title, font_size=style.TITLE, color=color, slant="ITALIC")
                       .next_to(block, RIGHT, buff=0.4) for block, (title, color) in zip(blocks, BLOCKS)))
     fit(VGroup(blocks, titles)).move_to(0.0 * UP)
-    words = narration.figure(trace, 19).values()  # one line per block, in the blocks' order
-    for block, title, caption in zip(blocks, titles, words):
+    for block, title, caption in zip(blocks, titles, words.values()):  # one line per block, in the blocks' order
         scene.say(caption)
         scene.play(FadeIn(block, shift=0.2 * UP), Write(title), run_time=1.2)
         scene.beat()

@@ -1,12 +1,14 @@
 """Figures 1-4: the LEGO overview, why XOR needs a hidden layer, the brick pipeline, the initialised network."""
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Axes, Circle, Create, DashedLine, Dot, FadeIn,
-                   GrowArrow, LaggedStart, Line, Polygon, Rectangle, VGroup, Write)
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, AnimationGroup, Arrow, Axes, Circle, Create, DashedLine, Dot, FadeIn,
+                   FadeOut, GrowArrow, LaggedStart, Line, Polygon, Rectangle, VGroup, Write)
 
-from mlp_core.data import xor_data, xor_labels
+from mlp_core.data import load_data, xor_labels
 from mlp_core.notation import symbol
-from scenes import narration, style
-from scenes.mobjects import NetworkDiagram, TraceMatrix, edge_number, fit, label, symbol_matrix, tex
+from scenes import style
+from scenes.sections.backward import chain_factors
+from scenes.mobjects import (NetworkDiagram, TraceMatrix, edge_number, fit, label, side_by_side, symbol_matrix, tex,
+                             wrap_rows)
 
 
 def brick(width, height, color, depth=0.35):
@@ -23,21 +25,23 @@ def brick(width, height, color, depth=0.35):
 
 
 def forward_formulas(trace):
-    """The four forward equations as the trace writes them (z1, h1, z2, h2)."""
-    return [trace.step(name).formula for name in ("z1", "h1", "z2", "h2")]
+    """The forward equations as the trace writes them: z1, h1, ..., zL, hL."""
+    return [trace.step(f"{kind}{k}").formula for k in range(1, trace.layers + 1) for kind in "zh"]
 
 
-def chain_rule(weights, trace):
-    """dLoss/dW = dLoss/dh dh/dz dz/dW for W2 or W1, in the trace's symbols."""
-    layer = weights[-1]
-    return (rf"{symbol('dL_d' + weights)} = {symbol('dL_dh' + layer)}\,{symbol(f'dh{layer}_dz{layer}')}"
-            rf"\,{symbol(f'dz{layer}_d' + weights)}")
+def chain_rule(trace, k):
+    """dLoss/dWk as the product of its chain rule's factors, in the trace's symbols."""
+    return f"{symbol(f'dL_dW{k}')} = " + r"\,".join(symbol(name) for name in chain_factors(trace, k))
 
 
-def figure_1_overview(scene, trace):
+def overview_figure(scene, trace, words):
     """The network as a stack of bricks: forward equations up the left, chain rules down the right."""
-    bricks = [("X", 0.8, style.BRICK_WHITE), ("W1", 0.75, style.BRICK_BLUE), ("h1", 0.3, style.BRICK_WHITE),
-              ("W2", 0.75, style.BRICK_BLUE), ("h2", 0.3, style.BRICK_WHITE), (None, 0.22, style.BRICK_DARK)]
+    L = trace.layers
+    tall = min(0.75, 2.25 / L)  # the bricks of deeper networks are thinner, so that the stack keeps its height
+    bricks = [("X", 0.8, style.BRICK_WHITE)]
+    for k in range(1, L + 1):
+        bricks += [(f"W{k}", tall, style.BRICK_BLUE), (f"h{k}", 0.4 * tall, style.BRICK_WHITE)]
+    bricks.append((None, 0.22, style.BRICK_DARK))
     stack, layers = VGroup(), {}
     for name, height, color in bricks:
         piece = brick(2.4, height, color)
@@ -60,18 +64,19 @@ def figure_1_overview(scene, trace):
                color=style.FORWARD, stroke_width=10, max_tip_length_to_length_ratio=0.08)
     down = Arrow(stack.get_top() + 0.55 * DOWN + 0.25 * RIGHT, stack.get_bottom() + 0.45 * UP + 0.25 * RIGHT, buff=0,
                  color=style.BACKWARD, stroke_width=10, max_tip_length_to_length_ratio=0.08)
-    rules = VGroup(*[tex(chain_rule(w, trace), font_size=style.NUMBER) for w in ("W2", "W1")])
-    rules.arrange(DOWN, aligned_edge=LEFT, buff=0.35).next_to(stack, RIGHT, buff=0.9).align_to(layers["W2"], UP)
+    weights = [f"W{k}" for k in range(L, 0, -1)]  # from the top down
+    rules = VGroup(*[tex(chain_rule(trace, int(w[1:])), font_size=style.NUMBER) for w in weights])
+    rules.arrange(DOWN, aligned_edge=LEFT, buff=0.35).next_to(stack, RIGHT, buff=0.9).align_to(layers[weights[0]], UP)
     pointers = VGroup(*[Arrow(rule.get_left() + 0.1 * LEFT, [layers[w][2].get_right()[0] + 0.25, rule.get_y(), 0],
                               buff=0, color=style.BACKWARD, stroke_width=2, max_tip_length_to_length_ratio=0.12)
-                        for rule, w in zip(rules, ("W2", "W1"))])
+                        for rule, w in zip(rules, weights)])
     updates = VGroup(*[tex(rf"{symbol(w)} \mathrel{{+}}= -\alpha {symbol('dL_d' + w)}", font_size=style.NUMBER)
-                       for w in ("W2", "W1")])
+                       for w in weights])
     updates.arrange(DOWN, aligned_edge=LEFT, buff=0.25).next_to(rules, DOWN, buff=0.5).align_to(rules, LEFT)
     updates.shift(0.6 * RIGHT)
     links = VGroup()
-    for n, (update, w) in enumerate(zip(updates, ("W2", "W1"))):
-        start = layers[w][2].get_center() + (0.6 - 0.4 * n) * RIGHT
+    for n, (update, w) in enumerate(zip(updates, weights)):
+        start = layers[w][2].get_center() + (0.6 - 0.4 * n / max(1, L - 1)) * RIGHT
         corner = [start[0], update.get_y(), 0]
         link = VGroup(Dot(start, radius=0.06, color=style.BACKWARD),
                       Line(start, corner, color=style.BACKWARD, stroke_width=2),
@@ -80,7 +85,6 @@ def figure_1_overview(scene, trace):
     figure = VGroup(stack, names, equations, loss, up, down, rules, pointers, updates, links)
     fit(figure).move_to(0)
 
-    words = narration.figure(trace, 1)
     scene.say(words["bricks"])
     scene.play(LaggedStart(*[FadeIn(piece, shift=0.4 * DOWN) for piece in stack], lag_ratio=0.5, run_time=2.5))
     scene.play(LaggedStart(*[FadeIn(n, shift=0.2 * RIGHT) for n in names], lag_ratio=0.3, run_time=1.5))
@@ -99,8 +103,15 @@ def figure_1_overview(scene, trace):
     scene.beat(1.5)
 
 
-def figure_2_xor(scene, trace):
-    """XOR: the truth table, three straight lines that each fail, then the real data points."""
+def data_figure(scene, trace, words):
+    """The data: for XOR (the article's), its truth table and three straight lines that each fail first; then
+    the data set's points, those of this iteration circled."""
+    above = xor_rule(scene, words) + 0.5 if trace.config.data == "xor" else 0.0
+    data_points(scene, trace, words, above)
+
+
+def xor_rule(scene, words):
+    """XOR's truth table and three straight lines that each fail, along the top; returns their height."""
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
     labels = xor_labels(corners).argmax(axis=1)
     title = tex(r"\mathrm{XOR}(x_1 > 0,\ x_2 > 0) = Y", font_size=style.NUMBER + 2)
@@ -140,7 +151,6 @@ def figure_2_xor(scene, trace):
     attempts_row = VGroup(truth, panels).arrange(RIGHT, buff=0.6)
     fit(attempts_row, height=2.9).to_edge(UP, buff=0.4)
 
-    words = narration.figure(trace, 2)
     scene.say(words["rule"])
     scene.play(Write(title), FadeIn(table, rule, bar), run_time=2)
     scene.beat()
@@ -151,8 +161,12 @@ def figure_2_xor(scene, trace):
         scene.play(Create(panel[2]), run_time=0.8)
         scene.play(*[circle.animate.set_stroke(style.BACKWARD, width=4) for circle in panel[3]], run_time=0.6)
     scene.beat()
+    return attempts_row.height
 
-    X_all, y_all = xor_data(trace.config.points, trace.config.data_seed)
+
+def data_points(scene, trace, words, above):
+    """The data set's points coloured by class: below a figure `above` tall, or in the middle of the frame."""
+    X_all, y_all = load_data(trace.config.data, trace.config.points, trace.config.data_seed)
     reach = float(np.ceil(np.abs(X_all).max()))
     plane = Axes(x_range=[-reach, reach, 1], y_range=[-reach, reach, 1], x_length=4.2, y_length=4.2,
                  axis_config={"color": style.MUTED, "include_tip": False, "stroke_width": 2})
@@ -170,7 +184,8 @@ def figure_2_xor(scene, trace):
     key = VGroup(legend, VGroup(Circle(radius=0.12, color=style.INK, stroke_width=3), worked_label)
                  .arrange(RIGHT, buff=0.15)).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
     data = VGroup(VGroup(plane, axis_names, dots, worked), key).arrange(RIGHT, buff=0.5)
-    fit(data, height=style.FRAME_HEIGHT - attempts_row.height - 0.5).to_edge(DOWN, buff=0.4)
+    fit(data, height=style.FRAME_HEIGHT - above)
+    data.to_edge(DOWN, buff=0.4) if above else data.move_to(0)
 
     scene.say(words["data"])
     scene.play(Create(plane), FadeIn(axis_names), run_time=1)
@@ -180,42 +195,64 @@ def figure_2_xor(scene, trace):
     scene.beat(1.5)
 
 
-def weight_symbols(weights, n_in, hidden, n_out):
-    """The article's symbolic W1 or W2: entry (i, j) is w_k, k the edge's name index."""
-    shape = (n_in, hidden) if weights == "W1" else (hidden, n_out)
-    return [[f"w_{{{edge_number(weights, i, j, n_in, hidden, n_out)}}}" for j in range(shape[1])]
-            for i in range(shape[0])]
+BRICK_NAMES = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "linear": "Linear",
+               "softmax": "Softmax"}
 
 
-def figure_3_pipeline(scene, trace):
+def weight_symbols(k, sizes):
+    """The article's symbolic Wk: entry (i, j) is w_n, n the edge's name index."""
+    return [[f"w_{{{edge_number(f'W{k}', i, j, sizes)}}}" for j in range(sizes[k])] for i in range(sizes[k - 1])]
+
+
+def unit_symbols(k, n):
+    """h_{k1} .. h_{kn}, the article's names of layer k's units (with a comma where digits would run together)."""
+    comma = "," if k > 9 or n > 9 else ""
+    return [[f"h_{{{k}{comma}{j + 1}}}" for j in range(n)]]
+
+
+def pipeline_bricks(trace):
+    """The bricks in a row (two for a deep network), named after their jobs: input, weights and activation per
+    layer, output, labels.
+    As in the article, a softmax brick turns the output into probabilities (it is the output's own activation
+    with cross-entropy)."""
+    hidden = BRICK_NAMES[trace.config.activation]
+    output = BRICK_NAMES[trace.step(f"h{trace.layers}").expr["function"]]
+    names = ["Input"] + ["Weights", hidden] * (trace.layers - 1) + ["Weights"]
+    names += ["Softmax"] if output == "Softmax" else [f"{output} (logits)", "Softmax"]
+    names.append("Actual labels")
+    shapes = {"Input": (0.9, 0.45, style.BRICK_WHITE), "Weights": (0.8, 0.5, style.BRICK_BLUE),
+              hidden: (0.35, 0.5, style.BRICK_WHITE), f"{output} (logits)": (0.8, 0.25, style.BRICK_WHITE),
+              "Softmax": (0.8, 0.15, style.BRICK_DARK), "Actual labels": (0.9, 0.45, style.BRICK_WHITE)}
+    bricks = [VGroup(label(name, font_size=style.SMALL), brick(*shapes[name][:2], shapes[name][2], depth=0.2))
+              .arrange(DOWN, buff=0.2) for name in names]
+    row = VGroup(*bricks).arrange(RIGHT, buff=0.45, aligned_edge=UP)
+    if row.width <= style.FRAME_WIDTH:
+        return VGroup(row)
+    half = (len(bricks) + 1) // 2  # a deep network's bricks in two rows, so that their names stay readable
+    rows = (VGroup(*part).arrange(RIGHT, buff=0.35, aligned_edge=UP) for part in (bricks[:half], bricks[half:]))
+    return VGroup(*rows).arrange(DOWN, buff=0.3)
+
+
+def pipeline_figure(scene, trace, words):
     """The bricks in a row, the network they make, and the same network as matrix products."""
-    n_in, hidden = trace.values["W1"].shape
-    n_out = trace.values["W2"].shape[1]
-    activation = trace.config.activation.capitalize()
-    names = ["Input", "Weights", activation, "Weights", f"{activation} (logits)", "Softmax", "Actual labels"]
-    shapes = [(0.9, 0.45, style.BRICK_WHITE), (0.8, 0.5, style.BRICK_BLUE), (0.35, 0.5, style.BRICK_WHITE),
-              (0.8, 0.5, style.BRICK_BLUE), (0.8, 0.25, style.BRICK_WHITE), (0.8, 0.15, style.BRICK_DARK),
-              (0.9, 0.45, style.BRICK_WHITE)]
-    bricks = VGroup(*[VGroup(label(name, font_size=style.SMALL), brick(w, h, c, depth=0.2)).arrange(DOWN, buff=0.2)
-                      for name, (w, h, c) in zip(names, shapes)])
-    bricks.arrange(RIGHT, buff=0.45, aligned_edge=UP)
-    network = NetworkDiagram(n_in, hidden, n_out, width=9.0, output_labels=("y_1", "y_2"))
+    sizes, L = trace.sizes(), trace.layers
+    bricks = pipeline_bricks(trace)
+    network = NetworkDiagram(sizes, width=9.0, output_labels=("y_1", "y_2"))
 
-    symbols = {"X": [[f"x_{{{k + 1}}}" for k in range(n_in)]],
-               "h1": [[f"h_{{1{k + 1}}}" for k in range(hidden)]], "h2": [[f"h_{{2{k + 1}}}" for k in range(n_out)]]}
-    X, h1, h2 = (symbol_matrix(symbols[name], font_size=style.BODY) for name in ("X", "h1", "h2"))
-    W1, W2 = (symbol_matrix(weight_symbols(w, n_in, hidden, n_out), font_size=style.BODY, color=style.BRICK_BLUE)
-              for w in ("W1", "W2"))
-    arrows = [Arrow(LEFT, RIGHT, color=style.INK, stroke_width=6, max_tip_length_to_length_ratio=0.3).scale(0.4)
-              for _ in range(2)]
-    dots = [tex(r"\cdot", font_size=style.TITLE) for _ in range(2)]
-    products = VGroup(X, dots[0], W1, arrows[0], h1, dots[1], W2, arrows[1], h2).arrange(RIGHT, buff=0.25)
+    X = symbol_matrix([[f"x_{{{k + 1}}}" for k in range(sizes[0])]], font_size=style.BODY)
+    units = [symbol_matrix(unit_symbols(k, sizes[k]), font_size=style.BODY) for k in range(1, L + 1)]
+    weights = [symbol_matrix(weight_symbols(k, sizes), font_size=style.BODY, color=style.BRICK_BLUE)
+               for k in range(1, L + 1)]
+    steps = [VGroup(tex(r"\cdot", font_size=style.TITLE), W,
+                    Arrow(LEFT, RIGHT, color=style.INK, stroke_width=6, max_tip_length_to_length_ratio=0.3).scale(0.4),
+                    h).arrange(RIGHT, buff=0.25) for W, h in zip(weights, units)]
+    products = wrap_rows([X, *steps], style.FRAME_WIDTH * style.BODY / style.SMALL, buff=0.25)
     fit(products)
     fit(VGroup(bricks, network, products).arrange(DOWN, buff=0.45)).move_to(0)
 
-    words = narration.figure(trace, 3)
     scene.say(words["bricks"])
-    scene.play(LaggedStart(*[FadeIn(b, shift=0.3 * DOWN) for b in bricks], lag_ratio=0.2, run_time=2.5))
+    scene.play(LaggedStart(*[FadeIn(b, shift=0.3 * DOWN) for row in bricks for b in row], lag_ratio=0.2,
+                           run_time=2.5))
     scene.say(words["network"])
     scene.play(Create(network), run_time=2.5)
     scene.beat()
@@ -223,50 +260,63 @@ def figure_3_pipeline(scene, trace):
     scene.play(FadeIn(products), run_time=1.5)
     scene.beat()
     scene.say(words["first"])
+    W1, h1 = weights[0], units[0]
     scene.play(X.make_highlight_animation("row", 0), W1.make_highlight_animation("column", 0),
                h1.make_highlight_animation("entry", 0, 0),
-               network.make_highlight_edges_animation("W1", edges=[(i, 0) for i in range(n_in)]), run_time=1.2)
+               network.make_highlight_edges_animation("W1", edges=[(i, 0) for i in range(sizes[0])]), run_time=1.2)
     scene.beat()
     for j in [k for k in network.shown["h1"] if k is not None][1:]:
         column = network.shown["h1"].index(j)
         scene.play(W1.make_highlight_animation("column", column), h1.make_highlight_animation("entry", 0, column),
                    network.make_reset_edges_animation(),
-                   network.make_highlight_edges_animation("W1", edges=[(i, j) for i in range(n_in)]), run_time=0.8)
+                   network.make_highlight_edges_animation("W1", edges=[(i, j) for i in range(sizes[0])]), run_time=0.8)
     scene.beat(1.5)
 
 
-def figure_4_initialized_network(scene, trace):
-    """The network with the iteration's input, label and random initial weights."""
+def initialized_network_figure(scene, trace, words):
+    """The network with the iteration's input, label and random initial weights: X and Y beside the network and
+    the weights under it, as in the article; for more than two weight matrices, X and Y above a wider network."""
     precision = style.precision_for(trace)
-    n_in, hidden = trace.values["W1"].shape
-    n_out = trace.values["W2"].shape[1]
-    network = NetworkDiagram(n_in, hidden, n_out, width=7.2, header=True, output_labels=("Y_1", "Y_2"))
-    values = {name: TraceMatrix(trace.values[name], precision=precision if name != "y" else 8)
-              for name in ("X", "y", "W1", "W2")}
-    X_line = VGroup(tex("X ="), values["X"]).arrange(RIGHT, buff=0.15)
-    y_line = VGroup(tex("Y ="), values["y"]).arrange(RIGHT, buff=0.15)
-    W1_line = VGroup(tex("W_1 ="), values["W1"]).arrange(RIGHT, buff=0.15)
-    W2_line = VGroup(tex("W_2 ="), values["W2"]).arrange(RIGHT, buff=0.15)
-    middle = VGroup(X_line, network, y_line).arrange(RIGHT, buff=0.3)
-    bottom = VGroup(W1_line, W2_line).arrange(RIGHT, buff=1.2, aligned_edge=UP)
-    figure = VGroup(middle, bottom).arrange(DOWN, buff=0.7)
+    L = trace.layers
+    network = NetworkDiagram(trace.sizes(), width=7.2 if L <= 2 else 11.0, header=True, output_labels=("Y_1", "Y_2"))
+    X_line = VGroup(tex("X ="), TraceMatrix(trace.values["X"], precision=precision)).arrange(RIGHT, buff=0.15)
+    y_line = VGroup(tex("Y ="), TraceMatrix(trace.values["y"], precision=8)).arrange(RIGHT, buff=0.15)
+    weights = [f"W{k}" for k in range(1, L + 1)]
+    lines = [VGroup(tex(f"{symbol(w)} ="), TraceMatrix(trace.values[w], precision=precision)).arrange(RIGHT, buff=0.15)
+             for w in weights]
+    bottom = side_by_side(lines)
+    together = len(bottom) == 1  # else the matrices take turns in one place, each shown while it is spoken of
+    if not together:
+        bottom = VGroup(*(line.move_to(ORIGIN) for line in lines))
+    if L <= 2:
+        figure = VGroup(VGroup(X_line, network, y_line).arrange(RIGHT, buff=0.3), bottom).arrange(DOWN, buff=0.7)
+    else:
+        figure = VGroup(VGroup(X_line, y_line).arrange(RIGHT, buff=1.5), network, bottom).arrange(DOWN, buff=0.5)
     fit(figure).move_to(0)
-    pointers = [Arrow(network.edge_labels[w][-1].get_bottom(), line.get_top(), buff=0.1, color=style.INK,
-                      stroke_width=3, max_tip_length_to_length_ratio=0.1) for w, line in (("W1", W1_line),
-                                                                                            ("W2", W2_line))]
+    # Arrows from each matrix's edges down to its numbers, when the numbers sit side by side.
+    pointers = [Arrow(pointer_start(network, w), line.get_top(), buff=0.1, color=style.INK, stroke_width=3,
+                      max_tip_length_to_length_ratio=0.1) for w, line in zip(weights, lines)] if together else []
 
-    words = narration.figure(trace, 4)
     scene.say(words["weights"])
     scene.play(FadeIn(network), run_time=1.5)
     scene.say(words["input"])
     scene.play(network.make_highlight_layer_animation("X"), Write(X_line), run_time=1.5)
     scene.play(network.make_highlight_layer_animation("Y"), Write(y_line), run_time=1.2)
     scene.beat()
-    scene.say(words["W1"])
-    scene.play(network.make_highlight_edges_animation("W1"), GrowArrow(pointers[0]), Write(W1_line), run_time=2)
-    scene.beat()
-    scene.say(words["W2"])
-    scene.play(network.make_reset_edges_animation(), run_time=0.5)
-    scene.play(network.make_highlight_edges_animation("W2"), GrowArrow(pointers[1]), Write(W2_line), run_time=2)
+    for k, (w, line) in enumerate(zip(weights, lines)):
+        scene.say(words[w])
+        if k:
+            scene.play(network.make_reset_edges_animation(), run_time=0.5)
+        turn = [GrowArrow(pointers[k])] if together else [FadeOut(lines[k - 1])] if k else []
+        scene.play(network.make_highlight_edges_animation(w), *turn, Write(line), run_time=2)
+        if k < L - 1:
+            scene.beat()
     scene.play(network.make_reset_animation(), run_time=0.5)
     scene.beat(1.5)
+
+
+def pointer_start(network, weights):
+    """Where the arrow from the network to a weight matrix's numbers starts: under its last named edge (or its
+    middle edge, when none is named)."""
+    named, edges = network.edge_labels[weights], network.edges[weights]
+    return named[-1].get_bottom() if len(named) else edges[len(edges) // 2].get_center()
