@@ -9,7 +9,7 @@ import ast
 import inspect
 import textwrap
 
-from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, Code, FadeIn, ReplacementTransform, Text, VGroup, Write
+from manim import DOWN, LEFT, ORIGIN, RIGHT, UP, Code, FadeIn, FadeOut, ReplacementTransform, Text, VGroup, Write
 
 from mlp_core import article
 from mlp_core.notation import symbol
@@ -25,26 +25,35 @@ MONO = "DejaVu Sans Mono"
 
 
 def copy_figure(scene, trace, words):
-    """Wk = Wk* for every layer: the weights the iteration started from turn into the ones the next starts from."""
+    """Wk = Wk* for every layer: the weights the iteration started from turn into the ones the next starts from.
+    Matrices that do not fit side by side take turns in one place."""
     precision = style.precision_for(trace)
     weights = [f"W{k}" for k in range(1, trace.layers + 1)]
     copies = VGroup(*(tex(f"{symbol(w)} = {symbol(w + '_new')}", font_size=style.TITLE + 8) for w in weights))
-    copies.arrange(DOWN, buff=0.35).to_edge(UP, buff=0.8)
+    copies.arrange(DOWN, buff=0.35) if len(weights) <= 2 else copies.arrange(RIGHT, buff=0.8)
+    fit(copies).to_edge(UP, buff=0.8)
     box = result_box(copies)
-    rows = side_by_side([VGroup(tex(symbol(w), "="), TraceMatrix(trace.values[w], precision=precision))
-                         .arrange(RIGHT, buff=0.2) for w in weights], buff=1.0, aligned_edge=ORIGIN)
+    lines = [VGroup(tex(symbol(w), "="), TraceMatrix(trace.values[w], precision=precision)).arrange(RIGHT, buff=0.2)
+             for w in weights]
+    rows = side_by_side(lines, buff=1.0, aligned_edge=ORIGIN)
+    together = len(rows) == 1
+    if not together:
+        rows = VGroup(*(line.move_to(ORIGIN) for line in lines))
     fit(rows, height=style.FRAME_HEIGHT - box.height - 0.8).next_to(box, DOWN, buff=0.8)
     fit(VGroup(box, copies, rows)).move_to(0.2 * DOWN)
     scene.say(words["copy"])
     scene.play(FadeIn(box), Write(copies))
     scene.beat()
     scene.say(words["old"])
-    scene.play(FadeIn(rows))
+    scene.play(FadeIn(rows if together else lines[0]))
     scene.beat()
     scene.say(words["new"])
-    for row, w in zip((row for line in rows for row in line), weights):
-        new = TraceMatrix(trace.values[w + "_new"], precision=precision).match_height(row[1]).move_to(row[1], LEFT)
-        scene.play(ReplacementTransform(row[1], new), run_time=1.5)
+    for k, (line, w) in enumerate(zip(lines, weights)):
+        if not together and k:
+            scene.play(FadeOut(lines[k - 1]), FadeIn(line), run_time=0.6)
+        new = TraceMatrix(trace.values[w + "_new"], precision=precision).match_height(line[1]).move_to(line[1], LEFT)
+        scene.play(ReplacementTransform(line[1], new), run_time=1.5)
+        line.submobjects[1] = new
     scene.beat()
 
 
