@@ -97,19 +97,25 @@ class AccuracyMeter:
         self.growth_x, self.curvature_per_slope = growth * self.x_norm, activation.curvature_per_slope * growth
         self.h_max = math.sqrt(W1.shape[1])  # ||h|| <= sqrt(hidden) for sigmoid and tanh
         self.two_classes = y.shape[1] == 2
-        self.W1s = np.empty((self.BLOCK, *W1.shape))  # W1s[k]: the k-th buffered W1
-        self.W2s = np.empty((self.BLOCK, *W2.shape))
+        self.params = np.empty((self.BLOCK, W1.size + W2.size))  # row k: the k-th buffered W1 and W2, flattened
+        self.W1s = self.params[:, :W1.size].reshape(self.BLOCK, *W1.shape)  # W1s[k]: the k-th buffered W1
+        self.W2s = self.params[:, W1.size:].reshape(self.BLOCK, *W2.shape)
         self.first, self.count, self.W1r = 0, 0, None
         self.age, self.lasted = 0, self.BLOCK  # iterations under the reference, and under the one before
 
     def record(self, k, W1, W2):
         """Keep iteration k's weights (0-based); measured when the block is full or at `flush`."""
-        if self.count == 0:
+        self.record_params(k, np.concatenate([W1.ravel(), W2.ravel()]))
+
+    def record_params(self, k, params):
+        """`record` for W1 and W2 given flattened one after the other in one array (training's parameters): one
+        copy per iteration."""
+        i = self.count
+        if not i:
             self.first = k
-        self.W1s[self.count] = W1
-        self.W2s[self.count] = W2
-        self.count += 1
-        if self.count == self.BLOCK:
+        self.params[i] = params
+        self.count = i = i + 1
+        if i == self.BLOCK:
             self.flush()
 
     def flush(self):
@@ -149,7 +155,7 @@ class AccuracyMeter:
 
         S, aging = unsafe(last), False
         while len(S) > self.UNSAFE and last > self.SHORT:  # halve the window until few points are left
-            last, S, aging = last // 2, unsafe(last // 2), self.age > 0
+            last, S, aging = last // 2, unsafe(last // 2), True
         if len(S) > self.UNSAFE and self.age:  # a new reference pays
             self.W1r = None
             return 0, []
@@ -159,7 +165,7 @@ class AccuracyMeter:
             is_1 = self.is_1[S]  # a point with label 0 is right where gap <= 0, with label 1 where gap > 0
             correct = correct[:last] + np.count_nonzero(~is_1) + (gaps > 0) @ np.where(is_1, 1.0, -1.0)
         self.age += last
-        if aging:  # the reference settles shorter and shorter windows: a new one pays after this one
+        if aging:  # the window had to be shortened: a new reference pays for the next one
             self.W1r = None
         return last, correct / len(self.X)
 
@@ -199,12 +205,12 @@ class AccuracyMeter:
         """The accuracy at (W1, W2) from all points as `predict` computes it; they become the reference unless
         there is a near tie."""
         self.W1r, self.lasted, self.age = None, self.age, 0
-        h = self.act(linear(self.X, W1))  # as `predict` computes it
+        h = self.activation.in_place(linear(self.X, W1))  # as `predict` computes it (in place: the same bits)
         z2 = linear(h, W2)
         if self.two_classes:
             gap = z2[:, 1] - z2[:, 0]
             w2 = math.sqrt(np.vdot(W2, W2))
-            abs_h = np.abs(h)
+            abs_h = h if self.activation.name == "sigmoid" else np.abs(h)  # sigmoid's h is >= 0 (or NaN)
             if self.h_max * w2 < LIMIT and np.all(np.abs(gap) > tie_tolerance(abs_h @ np.abs(W2).sum(axis=1))):
                 self.correct_at = (gap > 0) == self.is_1  # softmax's argmax, far from ties and overflow
                 self.correct = int(np.count_nonzero(self.correct_at))

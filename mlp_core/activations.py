@@ -27,18 +27,22 @@ def sigmoid(z):
 
 def sigmoid_in_place(z):
     """sigmoid(z) in z's memory, operation for operation: the same numbers without three temporary arrays."""
-    np.negative(z, out=z)
-    np.exp(z, out=z)
-    np.add(1.0, z, out=z)
-    return np.divide(1.0, z, out=z)
+    np.negative(z, z)  # (out= given positionally: NumPy parses it faster, which counts 8 times an iteration)
+    np.exp(z, z)
+    np.add(1.0, z, z)
+    return np.divide(1.0, z, z)
 
 
 def sigmoid_derivative(h):
-    return h * (1.0 - h)
+    """h (1 - h), in one new array (training calls it every iteration)."""
+    slope = np.subtract(1.0, h)
+    return np.multiply(h, slope, slope)
 
 
 def tanh_derivative(h):
-    return 1.0 - h * h
+    """1 - h^2, in one new array."""
+    square = np.multiply(h, h)
+    return np.subtract(1.0, square, square)
 
 
 LEAK = 0.01  # leaky ReLU's slope for z < 0

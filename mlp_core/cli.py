@@ -5,7 +5,6 @@ option is ignored: one that cannot take effect (a setting that explicit values d
 without the remedy) is refused with a line that says why.
 """
 import argparse
-import difflib
 import glob
 import json
 import os
@@ -15,8 +14,6 @@ import time
 from dataclasses import replace
 
 from mlp_core.activations import HIDDEN_ACTIVATIONS
-from mlp_core.article import errata
-from mlp_core.check import check, load_hand_file, report
 from mlp_core.config import (CONVENTIONS, OUTPUT_ACTIVATIONS, PENALTIES, Config, ConfigError, load_config_file,
                              parse_hidden, read_json)
 from mlp_core.data import DATA_SETS
@@ -160,6 +157,8 @@ def run_trace(args):
 
 
 def run_check(args):
+    from mlp_core.check import check, load_hand_file, report  # here: the other commands do without them
+
     trace = compute_trace(config_from_args(args))
     results = check(trace, load_hand_file(args.hand, trace))
     text, status = report(trace, results)
@@ -170,6 +169,8 @@ def run_check(args):
 
 
 def run_errata(args):
+    from mlp_core.article import errata
+
     rows = errata(compute_trace(Config()), args.precision)
     if args.json:
         text = json.dumps([vars(r) for r in rows], indent=1)
@@ -394,6 +395,8 @@ def build_parser():
 
 def unknown_option_message(parser, args, extra):
     """'mlp_core train: unknown option --hiden; did you mean --hidden?'"""
+    import difflib  # here: only a mistyped option needs it
+
     command = parser
     if args.command:
         command = parser._subparsers._group_actions[0].choices[args.command]

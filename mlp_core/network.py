@@ -16,22 +16,24 @@ import numpy as np
 LOSSES = ("mse", "cross-entropy")
 
 
-def linear(h, W, b=None):
-    """z = h W (+ b)."""
-    z = h.dot(W)  # ndarray.dot: the product that @ computes, with less overhead per call
+def linear(h, W, b=None, out=None):
+    """z = h W (+ b), into `out` when given."""
+    z = h.dot(W, out)  # ndarray.dot: the product that @ computes, with less overhead per call
     if b is not None:
         z += b
     return z
 
 
-def forward(X, weights, biases, activations, keep=True):
+def forward(X, weights, biases, activations, keep=True, out=None):
     """(zs, hs) of every layer, hs[0] = X. keep=False computes each activation in its z's memory (training):
-    zs then holds the activations too."""
-    zs, hs = [], [X]
-    for W, b, act in zip(weights, biases, activations):
-        z = linear(hs[-1], W, b)
+    zs then holds the activations too. out: arrays to compute the zs in (training reuses them: a product into
+    an array that exists costs half of one into a new array, for the article's 50 x 50)."""
+    zs, hs, h = [], [X], X
+    for k, (W, b, act) in enumerate(zip(weights, biases, activations)):
+        z = linear(h, W, b, out[k] if out else None)
+        h = act.function(z) if keep else act.in_place(z)
         zs.append(z)
-        hs.append(act.function(z) if keep else act.in_place(z))
+        hs.append(h)
     return zs, hs
 
 
@@ -64,35 +66,57 @@ def output_gradient(error, n):
     return error / n if n > 1 else error
 
 
-def weight_gradient(h_prev, dL_dz):
-    """dL/dWk = (dzk/dWk)^T dL/dzk, dzk/dWk = h{k-1}."""
-    return h_prev.T.dot(dL_dz)
+def weight_gradient(h_prev, dL_dz, out=None):
+    """dL/dWk = (dzk/dWk)^T dL/dzk, dzk/dWk = h{k-1} (into `out` when given)."""
+    return h_prev.T.dot(dL_dz, out)
 
 
-def input_gradient(dL_dz, W):
-    """dL/dh{k-1} = dL/dzk (dzk/dh{k-1})^T, dzk/dh{k-1} = Wk: the gradient handed down to the layer below."""
-    return dL_dz.dot(W.T)
+def input_gradient(dL_dz, W, out=None):
+    """dL/dh{k-1} = dL/dzk (dzk/dh{k-1})^T, dzk/dh{k-1} = Wk: the gradient handed down to the layer below (into
+    `out` when given)."""
+    return dL_dz.dot(W.T, out)
 
 
-def backward(dL_dout, hs, weights, biases, activations, at_z=False):
+def backward(dL_dout, hs, weights, biases, activations, at_z=False, out=None, handed_down=None):
     """The data gradients (dL/dW1 .. dL/dWL, dL/db1 .. dL/dbL; None where a layer has no bias), from the output
-    down. dL_dout is dL/dhL, or dL/dzL when at_z (softmax with cross-entropy); hs as `forward` gives them."""
+    down. dL_dout is dL/dhL, or dL/dzL when at_z (softmax with cross-entropy); hs as `forward` gives them.
+    out: the two lists to write the gradients into (training keeps them in one flat array), else new lists;
+    handed_down: arrays to compute dL/dh1 .. dL/dh{L-1} in (training reuses them)."""
     L = len(weights)
-    dL_dW, dL_db = [None] * L, [None] * L
+    dL_dW, dL_db = out or ([None] * L, [None] * L)
     dL_dh = dL_dout
-    for k in reversed(range(L)):
-        dL_dz = dL_dh if at_z and k == L - 1 else dL_dh * activations[k].derivative(hs[k + 1])
-        dL_dW[k] = weight_gradient(hs[k], dL_dz)
+    for k in range(L - 1, -1, -1):
+        if at_z and k == L - 1:
+            dL_dz = dL_dh
+        else:  # dL/dhk (.) dhk/dzk, in the slope's own (new) array
+            slope = activations[k].derivative(hs[k + 1])
+            dL_dz = np.multiply(dL_dh, slope, slope)
+        dL_dW[k] = weight_gradient(hs[k], dL_dz, dL_dW[k])
         if biases[k] is not None:
-            dL_db[k] = dL_dz.sum(axis=0)
+            dL_db[k] = dL_dz.sum(axis=0, out=dL_db[k])
         if k:
-            dL_dh = input_gradient(dL_dz, weights[k])
+            dL_dh = input_gradient(dL_dz, weights[k], handed_down[k - 1] if handed_down else None)
     return dL_dW, dL_db
+
+
+def penalty_terms(W, penalty, out=None):
+    """W^2 (l2) or |W| (l1), entry by entry: what the penalty adds up."""
+    return np.abs(W, out) if penalty == "l1" else np.square(W, out)
 
 
 def penalty_size(W, penalty):
     """sum W^2 (l2) or sum |W| (l1). (np.add.reduce is ndarray.sum's pairwise sum without its Python wrapper.)"""
-    return np.add.reduce(np.abs(W) if penalty == "l1" else np.square(W), axis=None)
+    return np.add.reduce(penalty_terms(W, penalty), axis=None)
+
+
+def penalty_sizes(matrices, penalty, terms=None):
+    """penalty_size of each weight matrix, as floats: `matrices` holds them flattened as the rows of one 2-d array
+    (where they are of one size, as the article's 2 x H and H x 2 are; `terms`: scratch space of its shape) or is a
+    list of them. The rows of a 2-d array are summed as 1-d arrays are, so the sums are penalty_size's, bit for bit,
+    in two NumPy calls for all layers."""
+    if isinstance(matrices, list):
+        return [float(penalty_size(W, penalty)) for W in matrices]
+    return np.add.reduce(penalty_terms(matrices, penalty, terms), axis=1).tolist()
 
 
 def penalty_gradient(W, size, reg, penalty, n, code):
@@ -108,7 +132,7 @@ def penalty_gradient(W, size, reg, penalty, n, code):
 
 def update(W, alpha, gradient, out=None):
     """W* = W - alpha dL/dW (into `out`, e.g. W itself, when given)."""
-    return np.subtract(W, alpha * gradient, out=out)
+    return np.subtract(W, alpha * gradient, out)
 
 
 def predict(X, weights, biases, functions):

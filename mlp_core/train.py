@@ -203,6 +203,14 @@ def clipper(options):
     return None
 
 
+def flat_copies(arrays):
+    """One flat array holding copies of `arrays`, one after another, and views of it shaped like each: an operation
+    on the flat array (a weight update) is one NumPy call for all layers, and changes every view."""
+    flat = np.concatenate([a.ravel() for a in arrays])
+    ends = np.cumsum([a.size for a in arrays]).tolist()
+    return flat, [flat[end - a.size:end].reshape(a.shape) for a, end in zip(arrays, ends)]
+
+
 def grid_points(X, options):
     """grid_x, grid_y (ascending) over options.bounds, or the data's range plus 5% each side."""
     if options.bounds is not None:
@@ -227,7 +235,8 @@ class FullAccuracy:
         self.X, self.labels, self.out = X, y.argmax(axis=1), out
         self.weights, self.biases, self.functions = weights, biases, functions  # updated in place by train
 
-    def record(self, k, *_):
+    def record_params(self, k, _):
+        """The accuracy after iteration k (0-based), from the weights as they are now."""
         predicted = network.predict(self.X, self.weights, self.biases, self.functions)
         self.out[k] = np.count_nonzero(predicted == self.labels) / len(self.X)
 
@@ -259,9 +268,11 @@ def train(config, options=None, progress=None):
     X, y = start["X"], start["y"]
     _check(X.shape[1] == 2, f"training runs draw the decision boundary over the plane: X must have 2 columns, "
                             f"it has {X.shape[1]}")
-    params = {name: start[name].copy() for name in start if name[0] in "Wb"}
-    L = sum(1 for name in params if name[0] == "W")
-    weights = [params[f"W{k}"] for k in range(1, L + 1)]  # the arrays of params, updated in place
+    L = sum(1 for name in start if name[0] == "W")
+    names = [f"{kind}{k}" for kind in "Wb" for k in range(1, L + 1) if f"{kind}{k}" in start]
+    theta, views = flat_copies([start[name] for name in names])  # all parameters, weights first
+    params = dict(zip(names, views))
+    weights = views[:L]  # the arrays of params, updated in place (through theta)
     biases = [params.get(f"b{k}") for k in range(1, L + 1)]
     X_all, y_all = (X, y) if "X" in config.values else load_data(config.data, config.points, config.data_seed)
     acts = layer_activations(config, L)
@@ -274,42 +285,49 @@ def train(config, options=None, progress=None):
     grid_x, grid_y = grid_points(X_all, options)
     cheap = articles_network(acts, biases, y_all)
 
-    total = options.iterations
+    total, every = options.iterations, options.every
     loss, accuracy = np.empty(total), np.empty(total)
     snapshots, diverged_at = [], None
-    alpha = learning_rates(config, options, 1, total)
+    steps = learning_rates(config, options, 1, total).tolist()  # Python floats: cheaper than NumPy scalars
     accuracy_after = (AccuracyMeter(X_all, y_all, acts[0], *weights, out=accuracy) if cheap else
                       FullAccuracy(X_all, y_all, weights, biases, [act.function for act in acts], accuracy))
-    report_every = max(1, min(options.every, 10_000))
-    with_biases = biases[0] is not None  # all layers have biases, or none
-    trained = weights + biases if with_biases else weights  # what the updates change, in the gradients' order
+    report_every = max(1, min(every, 10_000))
+    gradient, gradient_views = flat_copies(views)  # dL/dtheta, laid out as theta
+    gradients = (gradient_views[:L], gradient_views[L:] or [None] * L)  # backward writes into them
+    # the penalty's sizes in two NumPy calls where the weights (theta's first entries) are of one size: the rows of
+    # one 2-d view of theta; layer by layer otherwise
+    one_size = len({W.size for W in weights}) == 1
+    matrices = theta[:sum(W.size for W in weights)].reshape(L, -1) if one_size else weights
+    terms = np.empty_like(matrices) if one_size else None  # scratch space
+    # the arrays each iteration computes its zs and dL/dh's in, made once
+    z_arrays = [np.empty((len(X), W.shape[1])) for W in weights]
+    dL_dh_arrays = [np.empty((len(X), W.shape[1])) for W in weights[:-1]]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"), threadpool_limits(1):
         for k in range(total):
             # Forward
-            zs, hs = network.forward(X, weights, biases, acts, keep=False)  # zs[-1]: softmax keeps the logits
+            zs, hs = network.forward(X, weights, biases, acts, False, z_arrays)  # zs[-1]: softmax keeps the logits
             error = hs[-1] - y
             # Loss
             value = network.data_loss(config.loss, y, hs[-1], zs[-1], N, error)
             if lam:  # (with lambda 0 the article's code adds 0 * sum W^2: nothing, while the squares are finite)
-                sizes = [network.penalty_size(W, penalty) for W in weights]
-                value = value + lam * sum(sizes) / (2 * N)
+                sizes = network.penalty_sizes(matrices, penalty, terms)
+                value += lam * sum(sizes) / (2 * N)
             loss[k] = value
             # Backward
-            dL_dW, dL_db = network.backward(network.output_gradient(error, n), hs, weights, biases, acts, at_z)
-            gradients = dL_dW if not lam else [g + network.penalty_gradient(W, size, lam, penalty, n, code)
-                                               for g, W, size in zip(dL_dW, weights, sizes)]
-            if with_biases:
-                gradients += dL_db
+            network.backward(network.output_gradient(error, n), hs, weights, biases, acts, at_z, gradients,
+                             dL_dh_arrays)
+            if lam:
+                for g, W, size in zip(gradients[0], weights, sizes):
+                    np.add(g, network.penalty_gradient(W, size, lam, penalty, n, code), g)
             if clip:  # a remedy, off in the article's runs
-                gradients = clip(gradients)
+                for g, clipped in zip(gradient_views, clip(gradient_views)):
+                    g[...] = clipped
             # Weight updates
-            step = alpha[k]
-            for W, g in zip(trained, gradients):
-                network.update(W, step, g, out=W)
+            network.update(theta, steps[k], gradient, theta)  # all parameters at once
 
-            accuracy_after.record(k, *weights)
+            accuracy_after.record_params(k, theta)
             done = k + 1
-            if done % options.every == 0:
+            if done % every == 0:
                 accuracy_after.flush()
                 snapshots.append(Snapshot(done, float(loss[k]), float(accuracy[k]),
                                           {name: p.copy() for name, p in params.items()},
@@ -321,6 +339,7 @@ def train(config, options=None, progress=None):
                 if options.on_divergence == "stop":
                     break
         accuracy_after.flush()
+    params = {name: p.copy() for name, p in params.items()}  # arrays of their own, not views of theta
     loss, accuracy = loss[:done].copy(), accuracy[:done].copy()
     finite = np.flatnonzero(np.isfinite(loss))
     return Run(config=config, options=options, loss=loss, accuracy=accuracy, snapshots=snapshots,

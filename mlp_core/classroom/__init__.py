@@ -17,11 +17,6 @@ import sys
 import tempfile
 import time
 
-from mlp_core.classroom.grade import grade, summary, to_csv
-from mlp_core.classroom.latex import compile_all, answers_tex, worksheet_tex
-from mlp_core.classroom.page import check_page
-from mlp_core.classroom.roster import read_roster
-from mlp_core.classroom.variants import VARIED, class_traces
 from mlp_core.config import ConfigError
 from mlp_core.files import write_atomically
 from mlp_core.trace_json import dumps
@@ -81,6 +76,12 @@ def write_text(path, text):
 
 
 def run_worksheet(args, config_from_args):
+    # Imported here, as in run_grade: every command of mlp_core registers these two, only they need the rest.
+    from mlp_core.classroom.latex import answers_tex, compile_all, worksheet_tex
+    from mlp_core.classroom.page import check_page
+    from mlp_core.classroom.roster import read_roster
+    from mlp_core.classroom.variants import VARIED, class_traces
+
     started = time.monotonic()
     for name in VARIED:
         if getattr(args, name, None) is not None:
@@ -123,6 +124,8 @@ def run_worksheet(args, config_from_args):
 
 
 def run_grade(args):
+    from mlp_core.classroom.grade import grade, summary, to_csv
+
     rows, ignored = grade(args.class_folder, args.submissions)
     text = to_csv(rows)
     if args.output:
