@@ -264,14 +264,14 @@ class FigureBuilder:
         """The rows of layer k's chain rule: dLoss/dWk from its factors, how dLoss/dhk comes from the layer above
         (k < L), then each factor's formula and numbers."""
         t, L = self.trace, self.trace.layers
-        first = [f"dL_dh{k}", f"dh{k}_dz{k}"] if f"dh{k}_dz{k}" in t.values else [f"dL_dz{k}"]
-        rows = self.chain_rule(f"dL_dW{k}", first + [f"dz{k}_dW{k}"])
+        *first, dz_dW = t.factors(k)
+        rows = self.chain_rule(f"dL_dW{k}", [*first, dz_dW])
         if k == L:
-            return rows + self.steps(*first, f"dz{k}_dW{k}")
+            return rows + self.steps(*first, dz_dW)
         above = f"dL_dz{k + 1}"
         rows += self.chain_rule(f"dL_dh{k}", [above, f"dz{k + 1}_dh{k}"])
         shown_above = k + 1 == L and f"dh{L}_dz{L}" not in t.values  # softmax's dL_dzL: the output's figure
-        return rows + self.steps(*([] if shown_above else [above]), *first, f"dz{k}_dW{k}")
+        return rows + self.steps(*([] if shown_above else [above]), *first, dz_dW)
 
     def rows(self):
         """[(key, number, title, rows)] of the worked iteration, for the trace's layers."""

@@ -59,6 +59,13 @@ class Trace:
         """L, the number of weight layers."""
         return sum(1 for name in self.values if name[0] == "W" and name[1:].isdigit())
 
+    def factors(self, k):
+        """The factors of dLoss/dWk's chain rule, from the loss down: dL_dhk, dhk_dzk, dzk_dWk (dL_dzk, dzk_dWk where
+        the output's gradient comes in one step: softmax with cross-entropy), read from the step dL_dWk is computed
+        by (whose penalty operand Wk is not a factor)."""
+        dz_dW, *upstream = [name for name in self.step(f"dL_dW{k}").inputs if name.startswith("d")]
+        return [*upstream, dz_dW]
+
     def sizes(self):
         """Layer sizes [n_in, hidden ..., n_out], from the weights."""
         L = self.layers

@@ -123,21 +123,12 @@ def symbol(name):
     return f"{'dLoss' if top == 'dL' else top}/{bottom}"
 
 
-def factor_names(trace, k):
-    """The factors of dLoss/dWk in the chain rule's order, from the loss down: the names dL_dWk is computed from,
-    dz_dW (its first operand) last; e.g. [dL_dh2, dh2_dz2, dz2_dW2], or [dL_dz2, dz2_dW2] for softmax with
-    cross-entropy. (A penalised gradient's weight operand is not a factor.)"""
-    names = [name for name in trace.step(f"dL_dW{k}").inputs if name.startswith("d")]
-    return names[1:] + names[:1]
-
-
 class Network:
     """What the words say about the trace's network: sizes, activations, loss, penalty, batch; the layers' names."""
 
     def __init__(self, trace):
         config, values = trace.config, trace.values
-        self.L = sum(1 for name in values if re.fullmatch(r"W\d+", name))
-        self.sizes = [values["W1"].shape[0]] + [values[f"W{k}"].shape[1] for k in range(1, self.L + 1)]
+        self.L, self.sizes = trace.layers, trace.sizes()
         self.batch = values["X"].shape[0]
         self.n_in, self.hidden_sizes, self.n_out = self.sizes[0], self.sizes[1:-1], self.sizes[-1]
         self.hidden = self.sizes[1]  # the units W1 leads to
@@ -405,7 +396,7 @@ def loss(trace):
 def chain(trace, k):
     """The chain rule for dLoss/dWk: its factors at the output layer (k = L), what is reused below it."""
     net = Network(trace)
-    names = factor_names(trace, k)
+    names = trace.factors(k)
     if k == net.L:
         meaning = {f"dL_dh{k}": f"how the loss moves with the output h{k}",
                    f"dh{k}_dz{k}": f"how h{k} moves with its input z{k}",
@@ -459,7 +450,7 @@ def factors(trace, k):
     act = net.activation_of(k)
     name = ACTIVATION_NAMES[act]
     lines = {}
-    for position, factor in enumerate(factor_names(trace, k)):
+    for position, factor in enumerate(trace.factors(k)):
         nth = ordinal(position + 1).capitalize()
         if factor == f"dL_dz{k}":  # softmax with cross-entropy: the first factor at the output layer
             n = divisor(trace, factor)
@@ -499,7 +490,7 @@ def factors(trace, k):
 
 def update(trace, k):
     net = Network(trace)
-    names = factor_names(trace, k)
+    names = trace.factors(k)
     others = (f"the other factor, {symbol(names[0])}" if len(names) == 2
               else f"the other {integer_words(len(names) - 1)} factors")
     below = "the input X" if k == 1 else f"h{k - 1}"

@@ -25,21 +25,13 @@ def enlarge(mobject, most=1.25):
     return mobject.scale(min(most, 0.9 * style.FRAME_WIDTH / mobject.width, 0.8 * style.FRAME_HEIGHT / mobject.height))
 
 
-def chain_factors(trace, k):
-    """The factors of dLoss/dWk's chain rule, in its order: dL_dhk, dhk_dzk, dzk_dWk (or dL_dzk, dzk_dWk where
-    the output's gradient comes in one step: softmax with cross-entropy), read from the trace's step."""
-    dz_dW, *upstream = [name for name in trace.step(f"dL_dW{k}").inputs if name.startswith("d")]  # not the penalty's W
-    return [*upstream, dz_dW]
-
-
 def frames(trace, k):
     """{name: (colour, dashed)} of the framed names in layer k's figures: its factors in the article's colours
     (the output layer's as W2's, the others' as W1's), and dLoss/dz{k+1} handed down from above, dashed."""
     outer, slope = ((style.FACTOR_DL_DH2, style.FACTOR_DH2_DZ2) if k == trace.layers
                     else (style.FACTOR_DL_DH1, style.FACTOR_DH1_DZ1))
-    styles = {f"dL_dh{k}": (outer, False), f"dL_dz{k}": (outer, False), f"dh{k}_dz{k}": (slope, False),
-              f"dz{k}_dW{k}": (style.FACTOR_DZ_DW, False), f"dL_dz{k + 1}": (style.REUSED, True)}
-    return styles
+    return {f"dL_dh{k}": (outer, False), f"dL_dz{k}": (outer, False), f"dh{k}_dz{k}": (slope, False),
+            f"dz{k}_dW{k}": (style.FACTOR_DZ_DW, False), f"dL_dz{k + 1}": (style.REUSED, True)}
 
 
 def chain_rule(lhs, factors, styles, boxed=None):
@@ -269,7 +261,7 @@ def chain_figure(scene, trace, words, k):
 
 
 def output_chain(scene, trace, words, k):
-    factors, styles = chain_factors(trace, k), frames(trace, k)
+    factors, styles = trace.factors(k), frames(trace, k)
     chain = chain_rule(f"dL_dW{k}", factors, styles)
     chain.add_definitions(trace, factors, [styles[name][0] for name in factors])
     enlarge(chain).move_to(0.2 * UP)
@@ -286,8 +278,8 @@ def output_chain(scene, trace, words, k):
 
 
 def recursive_chain(scene, trace, words, k):
-    factors, styles = chain_factors(trace, k), frames(trace, k)
-    above = chain_factors(trace, k + 1)
+    factors, styles = trace.factors(k), frames(trace, k)
+    above = trace.factors(k + 1)
     outer, handed_down = factors[0], f"dL_dz{k + 1}"
     chain = chain_rule(f"dL_dW{k}", factors, styles, boxed=())
     upper = chain_rule(f"dL_dW{k + 1}", above, styles, boxed=()).next_to(chain, RIGHT, buff=1.2)
@@ -328,7 +320,7 @@ def path_figure(scene, trace, words, k):
                network.station(weights).animate.set_color(style.EDGE_HIGHLIGHT))
     scene.beat()
     scene.say(words["path"])
-    outer, *slope, local = chain_factors(trace, k)
+    outer, *slope, local = trace.factors(k)
     arrows = [arrow_over_network(network, "loss", layer, symbol(outer), styles[outer][0]) if k < trace.layers
               else network.path_arrow("loss", layer, symbol(outer), styles[outer][0])]
     arrows += [network.path_arrow(layer, layer, symbol(name), styles[name][0], curved=True) for name in slope]
@@ -341,7 +333,7 @@ def path_figure(scene, trace, words, k):
 def factors_figure(scene, trace, words, k):
     """The chain rule along the top, then each factor: its formula, its numbers, its value (figures 12, 16).
     With softmax and cross-entropy the output layer's first factor starts with why it is so simple."""
-    factors, styles = chain_factors(trace, k), frames(trace, k)
+    factors, styles = trace.factors(k), frames(trace, k)
     figure = misprint_figure(scene)
     chain = header(scene, f"dL_dW{k}", factors, styles)
     board = Board(scene, chain.get_bottom()[1] - 0.1)
@@ -380,7 +372,7 @@ def softmax_collapse(scene, trace, board, words, k):
 
 def update_figure(scene, trace, words, k):
     """The factors' numbers flow into the gradient, then the update Wk* = Wk - alpha dLoss/dWk (figures 13, 17)."""
-    factors, styles = chain_factors(trace, k), frames(trace, k)
+    factors, styles = trace.factors(k), frames(trace, k)
     figure = misprint_figure(scene)
     gradient = f"dL_dW{k}"
     chain = header(scene, gradient, factors, styles)

@@ -6,7 +6,6 @@ from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, AnimationGroup, Arrow, Axes, C
 from mlp_core.data import load_data, xor_labels
 from mlp_core.notation import symbol
 from scenes import style
-from scenes.sections.backward import chain_factors
 from scenes.mobjects import (NetworkDiagram, TraceMatrix, edge_number, fit, label, side_by_side, symbol_matrix, tex,
                              wrap_rows)
 
@@ -31,7 +30,7 @@ def forward_formulas(trace):
 
 def chain_rule(trace, k):
     """dLoss/dWk as the product of its chain rule's factors, in the trace's symbols."""
-    return f"{symbol(f'dL_dW{k}')} = " + r"\,".join(symbol(name) for name in chain_factors(trace, k))
+    return f"{symbol(f'dL_dW{k}')} = " + r"\,".join(symbol(name) for name in trace.factors(k))
 
 
 def overview_figure(scene, trace, words):
